@@ -61,6 +61,10 @@ def to_primitive(value: Any) -> Any:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Role):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_primitive(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_primitive(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):

@@ -54,6 +54,9 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            if self._read_only:
+                # Detach what was read so callers keep using it after the transaction ends.
+                self.session.expunge_all()
             if not self._committed:
                 await self.session.rollback()
         finally:

@@ -1,0 +1,257 @@
+"""Use cases of the project lifecycle: each runs one unit of work and commits once.
+
+Every change is the domain's decision; these functions fetch, ask the domain, record the events (audit and
+outbox rows in the same transaction) and commit. Time always comes in as `now`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from domain.approval import Category
+from domain.directory import Directory
+from domain.project import Principal, Project
+from domain.records import ApprovalStep, Decision, Opinion, OpinionKind, Outcome
+from services.events import record_project_events
+from storage.uow import Database
+
+T = TypeVar("T")
+
+
+async def create_project(
+    db: Database,
+    directory: Directory,
+    *,
+    person_id: int,
+    name: str,
+    landing_unit: str,
+    now: datetime,
+    category: Category = Category.INDUSTRY,
+) -> Project:
+    """Open a project at 谋划 for a landing unit (区块 or 乡镇/街道)."""
+    async with db.uow() as uow:
+        principal = await uow.people.principal(person_id)
+        project = Project.create(principal, directory, name=name, landing_unit=landing_unit, now=now, category=category)
+        uow.projects.add(project)
+        await record_project_events(uow, project, now)
+        await uow.commit()
+        return project
+
+
+async def _change(
+    db: Database, person_id: int, project_id: int, now: datetime, action: Callable[[Project, Principal], T]
+) -> T:
+    """Load the project and the person's roles, let the domain act, record its events, commit once."""
+    async with db.uow() as uow:
+        principal = await uow.people.principal(person_id)
+        project = await uow.projects.get(project_id)
+        result = action(project, principal)
+        await record_project_events(uow, project, now)
+        await uow.commit()
+        return result
+
+
+async def _move(
+    db: Database, person_id: int, project_id: int, now: datetime, action: Callable[[Project, Principal], None]
+) -> Project:
+    """Like `_change`, for domain moves that return nothing: gives back the project as saved."""
+
+    def act(project: Project, principal: Principal) -> Project:
+        action(project, principal)
+        return project
+
+    return await _change(db, person_id, project_id, now, act)
+
+
+async def get_project(db: Database, project_id: int) -> Project:
+    async with db.uow(read_only=True) as uow:
+        return await uow.projects.get(project_id)
+
+
+async def edit_form(
+    db: Database, directory: Directory, *, person_id: int, project_id: int, now: datetime, **values: Any
+) -> Project:
+    """Save answers to the 审批表 draft."""
+
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.edit_form(principal, directory, now, **values),
+    )
+
+
+async def record_argumentation(
+    db: Database, *, person_id: int, project_id: int, held_on: date, now: datetime
+) -> Project:
+    return await _move(
+        db, person_id, project_id, now, lambda project, principal: project.record_argumentation(principal, held_on, now)
+    )
+
+
+async def submit_form(db: Database, *, person_id: int, project_id: int, now: datetime) -> Project:
+    return await _move(db, person_id, project_id, now, lambda project, principal: project.submit_form(principal, now))
+
+
+async def record_screening(
+    db: Database,
+    *,
+    person_id: int,
+    project_id: int,
+    outcome: Outcome,
+    held_on: date,
+    minutes_no: str,
+    now: datetime,
+    note: str = "",
+) -> Project:
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.record_screening(principal, outcome, held_on, minutes_no, now, note),
+    )
+
+
+async def record_leading_group_review(
+    db: Database,
+    *,
+    person_id: int,
+    project_id: int,
+    outcome: Outcome,
+    held_on: date,
+    minutes_no: str,
+    now: datetime,
+    note: str = "",
+) -> Project:
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.record_leading_group_review(
+            principal, outcome, held_on, minutes_no, now, note
+        ),
+    )
+
+
+async def form_task_force(
+    db: Database,
+    directory: Directory,
+    *,
+    person_id: int,
+    project_id: int,
+    member_units: list[str],
+    formed_on: date,
+    now: datetime,
+) -> Project:
+    members = [directory.unit(code).code for code in member_units]
+
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.form_task_force(principal, members, formed_on, now),
+    )
+
+
+async def record_opinion(
+    db: Database,
+    *,
+    person_id: int,
+    project_id: int,
+    kind: OpinionKind,
+    unit: str,
+    text: str,
+    inspector: str,
+    given_on: date,
+    now: datetime,
+) -> Opinion:
+    """A department's 考察意见 or the 行业主管部门's 联审意见."""
+
+    def act(project: Project, principal: Principal) -> Opinion:
+        return project.record_opinion(principal, kind, unit, text, inspector, given_on, now)
+
+    return await _change(db, person_id, project_id, now, act)
+
+
+async def open_approval(db: Database, *, person_id: int, project_id: int, now: datetime) -> Project:
+    return await _move(db, person_id, project_id, now, lambda project, principal: project.open_approval(principal, now))
+
+
+async def decide_step(
+    db: Database,
+    *,
+    person_id: int,
+    project_id: int,
+    step_id: int,
+    decision: Decision,
+    now: datetime,
+    comment: str = "",
+    meeting_held_on: date | None = None,
+    minutes_no: str = "",
+) -> ApprovalStep:
+    """The holder of the open step decides it; a second decision on the same step is refused."""
+
+    def act(project: Project, principal: Principal) -> ApprovalStep:
+        return project.decide_step(
+            principal,
+            step_id,
+            decision,
+            now,
+            comment=comment,
+            meeting_held_on=meeting_held_on,
+            minutes_no=minutes_no,
+        )
+
+    return await _change(db, person_id, project_id, now, act)
+
+
+async def resubmit(db: Database, *, person_id: int, project_id: int, now: datetime) -> Project:
+    return await _move(db, person_id, project_id, now, lambda project, principal: project.resubmit(principal, now))
+
+
+async def sign_agreement(
+    db: Database, *, person_id: int, project_id: int, signed_on: date, agreement_no: str, now: datetime
+) -> Project:
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.sign_agreement(principal, signed_on, agreement_no, now),
+    )
+
+
+async def list_land(db: Database, *, person_id: int, project_id: int, listed_on: date, now: datetime) -> Project:
+    return await _move(
+        db, person_id, project_id, now, lambda project, principal: project.list_land(principal, listed_on, now)
+    )
+
+
+async def delist_land(db: Database, *, person_id: int, project_id: int, delisted_on: date, now: datetime) -> Project:
+    return await _move(
+        db, person_id, project_id, now, lambda project, principal: project.delist_land(principal, delisted_on, now)
+    )
+
+
+async def start_construction(
+    db: Database, *, person_id: int, project_id: int, started_on: date, now: datetime
+) -> Project:
+    return await _move(
+        db,
+        person_id,
+        project_id,
+        now,
+        lambda project, principal: project.start_construction(principal, started_on, now),
+    )
+
+
+async def terminate(db: Database, *, person_id: int, project_id: int, reason: str, now: datetime) -> Project:
+    return await _move(
+        db, person_id, project_id, now, lambda project, principal: project.terminate(principal, reason, now)
+    )

@@ -1,0 +1,29 @@
+"""Bring a database to the current schema and the current directory, as `zhikong migrate` and start-up do."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+
+from domain.directory import Directory, load_directory
+from storage import migrate
+from storage.engine import create_engine
+from storage.uow import Database
+
+
+def read_directory(path: Path | None = None) -> Directory:
+    """The directory from `path`, or the packaged data file when none is given."""
+    text = path.read_text("utf-8") if path else (files("zhikong.data") / "directory.toml").read_text("utf-8")
+    return load_directory(tomllib.loads(text))
+
+
+async def open_database(url: str, directory: Directory) -> Database:
+    """Migrate the database to the newest schema, load the directory into it, and return it ready for use."""
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    db = Database(engine)
+    async with db.uow() as uow:
+        await uow.units.sync(directory)
+        await uow.commit()
+    return db
