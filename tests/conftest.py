@@ -6,20 +6,20 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from domain.directory import Directory, Role, RoleKind
+from domain.directory import Directory, Role
 from services.people import grant_role, register_person
 from services.setup import open_database, read_directory
 from storage.uow import Database
+from tests.factories import NOW, PersonFactory
+from tests.journeys import cast  # noqa: F401  (a fixture shared by several test modules)
 
 POSTGRES_URL = os.environ.get("ZHIKONG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in 磐安
 
 
 def _server_answers(url: str) -> bool:
@@ -84,9 +84,6 @@ async def db(database_url: str, directory: Directory) -> AsyncIterator[Database]
     await database.dispose()
 
 
-PersonFactory = Callable[..., Awaitable[int]]
-
-
 @pytest.fixture
 def person(db: Database, directory: Directory) -> PersonFactory:
     """Create a person holding the given roles; returns their id."""
@@ -103,16 +100,3 @@ def person(db: Database, directory: Directory) -> PersonFactory:
         return someone.id
 
     return make
-
-
-def staff(unit: str) -> Role:
-    return Role(RoleKind.STAFF, unit)
-
-
-def head(unit: str) -> Role:
-    return Role(RoleKind.HEAD, unit)
-
-
-OFFICE = Role(RoleKind.OFFICE)
-COUNTY_HEAD = Role(RoleKind.COUNTY_HEAD)
-ADMIN = Role(RoleKind.ADMIN)

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.approval import Category
+from domain.directory import Role, RoleKind
 from domain.form import AttractionMethod, Gender
 from domain.quantities import Currency, Money
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in 磐安
+
+PersonFactory = Callable[..., Awaitable[int]]  # the `person` fixture: roles in, person id out
+
+
+def staff(unit: str) -> Role:
+    return Role(RoleKind.STAFF, unit)
+
+
+def head(unit: str) -> Role:
+    return Role(RoleKind.HEAD, unit)
+
+
+OFFICE = Role(RoleKind.OFFICE)
+COUNTY_HEAD = Role(RoleKind.COUNTY_HEAD)
+ADMIN = Role(RoleKind.ADMIN)
 
 
 def complete_form(

@@ -162,9 +162,7 @@ counts = st.integers(min_value=1, max_value=80)
 
 @st.composite
 def calendars(draw: st.DrawFn) -> WorkCalendar:
-    office_dates = st.frozensets(
-        st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), max_size=20
-    )
+    office_dates = st.frozensets(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)), max_size=20)
     days_off = draw(office_dates)
     workdays = draw(office_dates) - days_off
     return load_default_calendar(office_days_off=days_off, office_workdays=workdays)

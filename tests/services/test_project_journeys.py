@@ -2,134 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from domain.approval import Actor, Category
+from domain.approval import Actor
 from domain.directory import Directory, Role, RoleKind
 from domain.lifecycle import IllegalTransition, NotAllowed, Stage
-from domain.project import FormIncomplete, Project, StepClosed
+from domain.project import FormIncomplete, StepClosed
 from domain.records import Decision, OpinionKind, Outcome, StepStatus
 from services import projects as uc
 from storage import tables
 from storage.uow import Database
-from tests.conftest import NOW, OFFICE, PersonFactory, head, staff
-from tests.factories import complete_form
-
-LATER = NOW + timedelta(days=1)
-
-
-class Cast:
-    """The people of one project's story."""
-
-    def __init__(self, cadre: int, office: int, deputy: int, county_head: int, reviewer: int, department: int):
-        self.cadre, self.office, self.deputy = cadre, office, deputy
-        self.county_head, self.reviewer, self.department = county_head, reviewer, department
-
-
-@pytest.fixture
-async def cast(person: PersonFactory) -> Cast:
-    return Cast(
-        cadre=await person(staff("jianshan"), name="尖山镇干部"),
-        office=await person(OFFICE, name="办公室"),
-        deputy=await person(Role(RoleKind.DEPUTY_HEAD, "deputy_industry"), name="分管副县长"),
-        county_head=await person(Role(RoleKind.COUNTY_HEAD), name="县长"),
-        reviewer=await person(staff("industry_investment_office"), name="工投办"),
-        department=await person(staff("natural_resources"), name="自然资源局"),
-    )
-
-
-async def to_negotiation(db: Database, directory: Directory, cast: Cast, **form_args: object) -> Project:
-    """A project of 尖山镇 brought to the 专班 stage with the form filled as asked."""
-    values = complete_form(**form_args)  # type: ignore[arg-type]
-    project = await uc.create_project(
-        db,
-        directory,
-        person_id=cast.cadre,
-        name="中药饮片项目",
-        landing_unit="jianshan",
-        now=NOW,
-        category=values["category"],
-    )
-    assert project.id is not None
-    pid = project.id
-    await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **values)
-    await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 10), now=NOW)
-    await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
-    await uc.record_screening(
-        db,
-        person_id=cast.office,
-        project_id=pid,
-        outcome=Outcome.PASSED,
-        held_on=date(2026, 11, 25),
-        minutes_no="研判〔2026〕11号",
-        now=NOW,
-        note="同意引进",
-    )
-    await uc.record_leading_group_review(
-        db,
-        person_id=cast.office,
-        project_id=pid,
-        outcome=Outcome.PASSED,
-        held_on=date(2026, 11, 26),
-        minutes_no="领导小组〔2026〕5号",
-        now=NOW,
-    )
-    return await uc.form_task_force(
-        db,
-        directory,
-        person_id=cast.office,
-        project_id=pid,
-        member_units=["natural_resources"],
-        formed_on=date(2026, 11, 26),
-        now=NOW,
-    )
-
-
-async def to_approval(db: Database, directory: Directory, cast: Cast, **form_args: object) -> Project:
-    project = await to_negotiation(db, directory, cast, **form_args)
-    assert project.id is not None
-    await uc.record_opinion(
-        db,
-        person_id=cast.department,
-        project_id=project.id,
-        kind=OpinionKind.DEPARTMENT,
-        unit="natural_resources",
-        text="选址符合规划",
-        inspector="赵六",
-        given_on=date(2026, 11, 27),
-        now=NOW,
-    )
-    reviewer_unit = project.joint_reviewer
-    assert reviewer_unit == "industry_investment_office" or form_args.get("category") not in (None, Category.INDUSTRY)
-    await uc.record_opinion(
-        db,
-        person_id=cast.reviewer,
-        project_id=project.id,
-        kind=OpinionKind.JOINT_REVIEW,
-        unit=reviewer_unit,
-        text="同意",
-        inspector="钱七",
-        given_on=date(2026, 11, 27),
-        now=NOW,
-    )
-    return await uc.open_approval(db, person_id=cast.office, project_id=project.id, now=NOW)
-
-
-def pending(project: Project):  # type: ignore[no-untyped-def]
-    step = project.open_step()
-    assert step is not None and step.id is not None
-    return step
+from tests.factories import NOW, OFFICE, PersonFactory, complete_form, head, staff
+from tests.journeys import LATER, Cast, ident, pending, to_approval, to_negotiation
 
 
 async def test_a_35_mu_industrial_project_goes_from_planning_to_construction(
     db: Database, directory: Directory, cast: Cast
 ) -> None:
     project = await to_approval(db, directory, cast, land_mu=Decimal(35))
-    assert project.id is not None
+    pid = ident(project.id)
     assert [(s.actor, s.holder) for s in project.current_steps()] == [
         (Actor.DEPUTY_HEAD, Role(RoleKind.DEPUTY_HEAD, "deputy_industry")),
         (Actor.COUNTY_EXECUTIVE_MEETING, OFFICE),
@@ -138,35 +33,34 @@ async def test_a_35_mu_industrial_project_goes_from_planning_to_construction(
     await uc.decide_step(
         db,
         person_id=cast.deputy,
-        project_id=project.id,
-        step_id=pending(project).id,
+        project_id=pid,
+        step_id=ident(pending(project).id),
         decision=Decision.APPROVE,
         now=NOW,
         comment="同意",
     )
-    project = await uc.get_project(db, project.id)
+    project = await uc.get_project(db, pid)
     await uc.decide_step(
         db,
         person_id=cast.office,
-        project_id=project.id,
-        step_id=pending(project).id,
+        project_id=pid,
+        step_id=ident(pending(project).id),
         decision=Decision.APPROVE,
         now=NOW,
         meeting_held_on=date(2026, 11, 27),
         minutes_no="县长办公会议〔2026〕30号",
     )
-    project = await uc.get_project(db, project.id)
+    project = await uc.get_project(db, pid)
     await uc.decide_step(
         db,
         person_id=cast.county_head,
-        project_id=project.id,
-        step_id=pending(project).id,
+        project_id=pid,
+        step_id=ident(pending(project).id),
         decision=Decision.APPROVE,
         now=NOW,
     )
-    project = await uc.get_project(db, project.id)
+    project = await uc.get_project(db, pid)
     assert project.stage is Stage.APPROVED
-    pid = project.id
     await uc.sign_agreement(
         db, person_id=cast.cadre, project_id=pid, signed_on=date(2026, 12, 1), agreement_no="A-1", now=LATER
     )
@@ -184,7 +78,7 @@ async def test_every_change_is_audited_with_its_before_and_after(
 ) -> None:
     project = await to_negotiation(db, directory, cast)
     async with db.uow(read_only=True) as uow:
-        trail = await uow.audit.for_subject("project", project.id or 0)
+        trail = await uow.audit.for_subject("project", ident(project.id))
     names = [row["name"] for row in trail]
     assert names == [
         "create",
@@ -239,7 +133,7 @@ async def test_a_project_not_passed_at_screening_goes_back_to_planning(
     project = await uc.create_project(
         db, directory, person_id=cast.cadre, name="被否项目", landing_unit="jianshan", now=NOW
     )
-    pid = project.id or 0
+    pid = ident(project.id)
     await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **complete_form())
     await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
     await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
@@ -262,7 +156,7 @@ async def test_a_deferred_screening_keeps_the_project_waiting(db: Database, dire
     project = await uc.create_project(
         db, directory, person_id=cast.cadre, name="暂缓项目", landing_unit="jianshan", now=NOW
     )
-    pid = project.id or 0
+    pid = ident(project.id)
     await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **complete_form())
     await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
     await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
@@ -282,14 +176,14 @@ async def test_a_returned_form_is_amended_and_resubmitted_on_a_new_route(
     db: Database, directory: Directory, cast: Cast
 ) -> None:
     project = await to_approval(db, directory, cast, land_mu=Decimal(25))  # 工业 ≤ 30: 县长 同意 first
-    pid = project.id or 0
+    pid = ident(project.id)
     assert pending(project).holder == Role(RoleKind.COUNTY_HEAD)
     project_step = pending(project)
     await uc.decide_step(
         db,
         person_id=cast.county_head,
         project_id=pid,
-        step_id=project_step.id,
+        step_id=ident(project_step.id),
         decision=Decision.RETURN,
         now=NOW,
         comment="补充能耗情况",
@@ -321,13 +215,13 @@ async def test_a_refusal_ends_the_project(db: Database, directory: Directory, ca
     await uc.decide_step(
         db,
         person_id=cast.county_head,
-        project_id=project.id or 0,
-        step_id=pending(project).id,
+        project_id=ident(project.id),
+        step_id=ident(pending(project).id),
         decision=Decision.REFUSE,
         now=NOW,
         comment="不符合产业导向",
     )
-    project = await uc.get_project(db, project.id or 0)
+    project = await uc.get_project(db, ident(project.id))
     assert project.stage is Stage.REJECTED
     assert project.open_step() is None
 
@@ -338,22 +232,37 @@ async def test_only_the_holder_of_the_open_step_may_decide_it(db: Database, dire
     for outsider in (cast.county_head, cast.cadre, cast.office):
         with pytest.raises(NotAllowed):
             await uc.decide_step(
-                db, person_id=outsider, project_id=project.id or 0, step_id=step.id, decision=Decision.APPROVE, now=NOW
+                db,
+                person_id=outsider,
+                project_id=ident(project.id),
+                step_id=ident(step.id),
+                decision=Decision.APPROVE,
+                now=NOW,
             )
-    assert pending(await uc.get_project(db, project.id or 0)).status is StepStatus.PENDING
+    assert pending(await uc.get_project(db, ident(project.id))).status is StepStatus.PENDING
 
 
 async def test_a_second_decision_on_a_step_changes_nothing(db: Database, directory: Directory, cast: Cast) -> None:
     project = await to_approval(db, directory, cast, land_mu=Decimal(35))
     step = pending(project)
     await uc.decide_step(
-        db, person_id=cast.deputy, project_id=project.id or 0, step_id=step.id, decision=Decision.APPROVE, now=NOW
+        db,
+        person_id=cast.deputy,
+        project_id=ident(project.id),
+        step_id=ident(step.id),
+        decision=Decision.APPROVE,
+        now=NOW,
     )
     with pytest.raises(StepClosed):
         await uc.decide_step(
-            db, person_id=cast.deputy, project_id=project.id or 0, step_id=step.id, decision=Decision.REFUSE, now=NOW
+            db,
+            person_id=cast.deputy,
+            project_id=ident(project.id),
+            step_id=ident(step.id),
+            decision=Decision.REFUSE,
+            now=NOW,
         )
-    project = await uc.get_project(db, project.id or 0)
+    project = await uc.get_project(db, ident(project.id))
     assert project.steps[0].status is StepStatus.APPROVED
 
 
@@ -361,7 +270,7 @@ async def test_the_successor_inherits_the_pending_step(
     db: Database, directory: Directory, cast: Cast, person: PersonFactory
 ) -> None:
     from services.people import hand_over_role
-    from tests.conftest import ADMIN
+    from tests.factories import ADMIN
 
     project = await to_approval(db, directory, cast, land_mu=Decimal(35))
     admin = await person(ADMIN)
@@ -374,8 +283,8 @@ async def test_the_successor_inherits_the_pending_step(
         await uc.decide_step(
             db,
             person_id=cast.deputy,
-            project_id=project.id or 0,
-            step_id=pending(project).id,
+            project_id=ident(project.id),
+            step_id=ident(pending(project).id),
             decision=Decision.APPROVE,
             now=NOW,
         )
@@ -385,8 +294,8 @@ async def test_the_successor_inherits_the_pending_step(
     await uc.decide_step(
         db,
         person_id=successor,
-        project_id=project.id or 0,
-        step_id=pending(project).id,
+        project_id=ident(project.id),
+        step_id=ident(pending(project).id),
         decision=Decision.APPROVE,
         now=NOW,
     )
@@ -398,7 +307,12 @@ async def test_an_illegal_move_says_what_stage_was_expected(db: Database, direct
     )
     with pytest.raises(IllegalTransition) as raised:
         await uc.sign_agreement(
-            db, person_id=cast.cadre, project_id=project.id or 0, signed_on=date(2026, 12, 1), agreement_no="X", now=NOW
+            db,
+            person_id=cast.cadre,
+            project_id=ident(project.id),
+            signed_on=date(2026, 12, 1),
+            agreement_no="X",
+            now=NOW,
         )
     assert raised.value.params["expected"] == ["approved"]
 
@@ -411,7 +325,7 @@ async def test_a_jinpan_project_of_40_mu_is_approved_by_the_zone_itself(
     office = await person(OFFICE)
     reviewer = await person(staff("industry_investment_office"))
     project = await uc.create_project(db, directory, person_id=cadre, name="金磐项目", landing_unit="jinpan", now=NOW)
-    pid = project.id or 0
+    pid = ident(project.id)
     await uc.edit_form(db, directory, person_id=cadre, project_id=pid, now=NOW, **complete_form(land_mu=Decimal(40)))
     await uc.record_argumentation(db, person_id=cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
     await uc.submit_form(db, person_id=cadre, project_id=pid, now=NOW)
@@ -438,6 +352,6 @@ async def test_a_jinpan_project_of_40_mu_is_approved_by_the_zone_itself(
     project = await uc.open_approval(db, person_id=office, project_id=pid, now=NOW)
     assert [(s.actor, s.holder) for s in project.current_steps()] == [(Actor.JINPAN_ZONE, head("jinpan"))]
     await uc.decide_step(
-        db, person_id=zone_head, project_id=pid, step_id=pending(project).id, decision=Decision.APPROVE, now=NOW
+        db, person_id=zone_head, project_id=pid, step_id=ident(pending(project).id), decision=Decision.APPROVE, now=NOW
     )
     assert (await uc.get_project(db, pid)).stage is Stage.APPROVED
