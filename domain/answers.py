@@ -17,8 +17,7 @@ from enum import StrEnum
 from typing import Any, Final, TypeVar, assert_never, get_args, get_type_hints
 
 from domain.errors import DomainError
-from domain.form import ApprovalForm, FieldKind, FieldSpec
-from domain.project import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from domain.form import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, ApprovalForm, FieldKind, FieldSpec
 from domain.quantities import QuantityError, parse_area_mu, parse_chinese_number, parse_money
 
 SKIP_WORDS: Final = frozenset({"跳过", "skip", "/skip"})

@@ -183,9 +183,7 @@ def _year_of(key: str) -> int:
 
 def _dates(year: int, table: Mapping[str, Any], key: str) -> set[date]:
     if key not in table:
-        raise CalendarDataError(
-            f"year {year}: missing {key} (write {key} = [] if none)", year=year, entry=key
-        )
+        raise CalendarDataError(f"year {year}: missing {key} (write {key} = [] if none)", year=year, entry=key)
     entries = table[key]
     if not isinstance(entries, list):
         raise CalendarDataError(f"year {year}: {key} must be a list of dates", year=year, entry=key)

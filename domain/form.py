@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -10,7 +11,15 @@ from enum import StrEnum
 from typing import Any
 
 from domain.approval import Category, RouteQuestion
+from domain.errors import DomainError
 from domain.quantities import Money
+
+NAME_MAX_LENGTH = 100  # a project name or a short answer
+TEXT_MAX_LENGTH = 2000  # a long answer or an opinion
+
+
+class InvalidValue(DomainError):
+    code = "invalid_value"
 
 
 class Gender(StrEnum):
@@ -68,7 +77,17 @@ class ApprovalForm:
     expected_land_supply: date | None = None  # 预计供地年月 (the first day of that month)
 
     def with_values(self, **values: Any) -> ApprovalForm:
-        """A copy with these fields set; unknown names raise TypeError."""
+        """A copy with these fields set, each of the type the form holds (None empties a field)."""
+        hints = typing.get_type_hints(ApprovalForm)
+        for name, value in values.items():
+            if name not in hints:
+                raise InvalidValue(f"The 审批表 has no field {name!r}.", field=name)
+            allowed = tuple(t for t in typing.get_args(hints[name]) if t is not type(None))
+            wrong_bool = isinstance(value, bool) and bool not in allowed  # bool is an int, but no age
+            if value is not None and (wrong_bool or not isinstance(value, allowed)):
+                raise InvalidValue(
+                    f"Field {name!r} takes {' or '.join(t.__name__ for t in allowed)}, got {value!r}.", field=name
+                )
         return replace(self, **values)
 
     def missing_fields(self) -> list[str]:

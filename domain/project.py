@@ -10,7 +10,7 @@ from typing import Any
 from domain.approval import Actor, Category, RouteStep, route_for
 from domain.directory import Directory, Role, RoleKind, UnitKind
 from domain.errors import DomainError
-from domain.form import ApprovalForm
+from domain.form import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, ApprovalForm, InvalidValue
 from domain.lifecycle import Move, NotAllowed, Party, Stage, check_party, check_stage
 from domain.records import (
     ApprovalStep,
@@ -23,16 +23,9 @@ from domain.records import (
     StepStatus,
 )
 
-NAME_MAX_LENGTH = 100
-TEXT_MAX_LENGTH = 2000
-
 
 class FormIncomplete(DomainError):
     code = "form_incomplete"
-
-
-class InvalidValue(DomainError):
-    code = "invalid_value"
 
 
 class StepClosed(DomainError):

@@ -186,3 +186,13 @@ def test_parties_come_from_roles_alone(directory: Directory) -> None:
     assert project.parties_of(CADRE) == {Party.LANDING_UNIT}
     assert project.parties_of(DEPUTY) == {Party.DEPUTY, Party.STEP_HOLDER}
     assert project.parties_of(STRANGER) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("category", "工业"), ("investor_age", "45"), ("investor_age", True), ("needs_land", "是"), ("nonsense", 1)],
+)
+def test_the_form_refuses_a_value_of_the_wrong_type(directory: Directory, field: str, value: object) -> None:
+    project = new_project(directory)
+    with pytest.raises(InvalidValue, match=field):
+        project.edit_form(CADRE, directory, NOW, **{field: value})

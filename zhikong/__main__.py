@@ -1,0 +1,5 @@
+"""`python -m zhikong` is the `zhikong` command."""
+
+from zhikong.cli import main
+
+main()
