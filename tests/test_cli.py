@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,26 @@ def test_the_installed_command_answers() -> None:
         check=True,
     )
     assert json.loads(result.stdout)["steps"][0]["actor"] == "县长"
+
+
+def test_backup_copies_a_running_database_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    main(["grant-role", "--telegram-id", "777", "--name", "管理员", "--role", "admin"])
+    target = tmp_path / "backups" / "copy.db"
+    main(["backup", str(target)])
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT role FROM role_assignments").fetchall() == [("admin",)]
+    with pytest.raises(SystemExit):
+        main(["backup", str(target)])
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_grant_role_refuses_an_unknown_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    with pytest.raises(SystemExit):
+        main(["grant-role", "--telegram-id", "1", "--name", "x", "--role", "staff:atlantis"])
+    assert "atlantis" in capsys.readouterr().err

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("--name", required=True, help="how the bot should name this person")
     grant.add_argument("--role", required=True, help="admin, office, county_head, staff:jianshan, ...")
 
+    backup = commands.add_parser("backup", help="copy the SQLite database to a file, safely while the bot runs")
+    backup.add_argument("target", help="the backup file to create, e.g. backups/zhikong-2026-11-27.db")
+
     calendar = commands.add_parser("calendar", help="show whether a year's holiday calendar is published")
     calendar.add_argument("--year", type=int, required=True)
     return parser
@@ -130,12 +133,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(_migrate(settings))
         elif args.command == "grant-role":
             asyncio.run(_grant_role(settings, args))
+        elif args.command == "backup":
+            from pathlib import Path
+
+            from storage.backup import backup_sqlite
+
+            print(f"backed up to {backup_sqlite(settings.database_url, Path(args.target))}")
         elif args.command == "calendar":
             asyncio.run(_calendar(settings, args.year))
         elif args.command == "run":
             from bot.app import run
 
             asyncio.run(run(settings))
-    except DomainError as error:
+    except (DomainError, ValueError, OSError) as error:
         print(f"zhikong {args.command}: {error}", file=sys.stderr)
         raise SystemExit(2) from error

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from domain.directory import Directory, Role, RoleKind
+from domain.form import InvalidValue
 from domain.lifecycle import TRANSITIONS, IllegalTransition, Move, NotAllowed, Party, Stage, check_party, check_stage
-from domain.project import FormIncomplete, InvalidValue, OpinionRequired, Principal, Project
+from domain.project import FormIncomplete, OpinionRequired, Principal, Project
 from domain.records import Decision, OpinionKind, Outcome, StepStatus
 from tests.factories import complete_form
 

@@ -1,0 +1,94 @@
+"""Assemble the bot: database, directory, clock, middlewares and routers; run it by polling or webhook."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, BotCommandScopeDefault
+
+from bot.handlers import routers
+from bot.i18n import LANGUAGES, make_i18n
+from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from domain.directory import Directory
+from services.setup import open_database, read_directory
+from storage.uow import Database
+from zhikong.clock import Clock, SystemClock
+from zhikong.settings import Settings
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "whoami")
+
+
+class MissingToken(RuntimeError):
+    """BOT_TOKEN is not set; the message says where to get one."""
+
+
+@dataclass
+class Application:
+    bot: Bot
+    dispatcher: Dispatcher
+    db: Database
+    directory: Directory
+    clock: Clock
+
+
+def build_dispatcher(db: Database, directory: Directory, clock: Clock, default_language: str = "zh") -> Dispatcher:
+    """A dispatcher with every router and middleware, sharing `db`, `directory` and `clock` with handlers."""
+    dispatcher = Dispatcher(db=db, directory=directory, clock=clock)
+    i18n = make_i18n(default_language)
+    for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
+        observer.outer_middleware(PersonMiddleware(db))
+        observer.outer_middleware(LanguageMiddleware(i18n))
+    dispatcher.include_routers(*routers())
+    return dispatcher
+
+
+def make_bot(token: str, api_url: str | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | None = None) -> Application:
+    """Migrate the database and assemble everything the bot needs; nothing is contacted yet."""
+    if bot is None:
+        if settings.bot_token is None:
+            raise MissingToken("BOT_TOKEN is not set: ask @BotFather for a token (see README).")
+        bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    directory = read_directory(settings.directory_file)
+    db = await open_database(settings.database_url, directory)
+    clock = clock or SystemClock()
+    dispatcher = build_dispatcher(db, directory, clock, settings.default_language)
+    return Application(bot, dispatcher, db, directory, clock)
+
+
+async def publish_commands(app: Application) -> None:
+    """The command menu in each language Telegram users may have."""
+    i18n = make_i18n()
+    for language in LANGUAGES:
+        commands = [BotCommand(command=c, description=i18n.gettext(f"command.{c}", locale=language)) for c in COMMANDS]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language)
+
+
+async def run(settings: Settings) -> None:
+    """Run the bot until interrupted: long polling, or a webhook server when WEBHOOK_URL is set."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = await build(settings)
+    try:
+        await publish_commands(app)
+        if settings.webhook_url:
+            from bot.webhook import serve_webhook
+
+            await serve_webhook(app, settings)
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            log.info("polling Telegram for updates")
+            await app.dispatcher.start_polling(app.bot, handle_signals=True)
+    finally:
+        await app.bot.session.close()
+        await app.db.dispose()

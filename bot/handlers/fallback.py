@@ -1,0 +1,22 @@
+"""The last router: private messages no feature took. Unknown accounts are told how to get an invite."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.project import Principal
+
+router = Router(name=__name__)
+
+
+@router.message(F.chat.type == "private", F.from_user)
+async def not_understood(message: Message, principal: Principal | None) -> None:
+    if principal is None or not principal.roles:
+        assert message.from_user is not None
+        await message.answer(
+            _("start.unbound").format(name=message.from_user.full_name, telegram_id=message.from_user.id)
+        )
+    else:
+        await message.answer(_("fallback.not_understood"))

@@ -1,0 +1,56 @@
+"""/start, /whoami and /help: who am I to the bot, and what can I do."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import language_of
+from bot.texts import role_label
+from domain.directory import Directory
+from domain.people import Person
+from domain.project import Principal
+from services.people import register_person
+from storage.uow import Database
+from zhikong.clock import Clock
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart(), F.chat.type == "private", F.from_user)
+async def start(
+    message: Message,
+    db: Database,
+    clock: Clock,
+    person: Person | None,
+    principal: Principal | None,
+    directory: Directory,
+) -> None:
+    user = message.from_user
+    assert user is not None  # guaranteed by the F.from_user filter
+    language = person.language if person else language_of(user.language_code)
+    await register_person(db, display_name=user.full_name, telegram_user_id=user.id, language=language, now=clock.now())
+    if principal is None or not principal.roles:
+        await message.answer(_("start.unbound").format(name=user.full_name, telegram_id=user.id))
+        return
+    roles = "\n".join(f"• {role_label(r, directory)}" for r in sorted(principal.roles))
+    await message.answer(_("start.welcome").format(name=user.full_name, roles=roles))
+
+
+@router.message(Command("whoami"), F.from_user)
+async def whoami(message: Message, principal: Principal | None, directory: Directory) -> None:
+    user = message.from_user
+    assert user is not None
+    if principal is None or not principal.roles:
+        await message.answer(_("whoami.nobody").format(telegram_id=user.id))
+        return
+    roles = "\n".join(f"• {role_label(r, directory)}" for r in sorted(principal.roles))
+    await message.answer(_("whoami.roles").format(telegram_id=user.id, roles=roles))
+
+
+@router.message(Command("help"))
+async def help_(message: Message, principal: Principal | None) -> None:
+    key = "help.bound" if principal is not None and principal.roles else "help.unbound"
+    await message.answer(_(key))

@@ -1,0 +1,1 @@
+"""The gettext catalogs of every user-facing text: `zh` first, `en` second. Message ids are stable keys."""
