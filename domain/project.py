@@ -261,18 +261,21 @@ class Project:
         return route_for(question)
 
     # ---- meetings --------------------------------------------------------------------------------------------
-    def _record_meeting(
+    def record_meeting(
         self,
-        move: Move,
-        kind: MeetingKind,
         principal: Principal,
+        kind: MeetingKind,
         outcome: Outcome,
         held_on: date,
         minutes_no: str,
         now: datetime,
-        note: str,
-        passed_to: Stage,
+        note: str = "",
     ) -> None:
+        """The office records a 研判小组会议 or 领导小组会议 outcome (二(三)); for 研判 the note is the
+        项目研判小组意见 of the form. Meetings on the approval route are decided as steps instead."""
+        if kind not in _LIFECYCLE_MEETINGS:
+            raise InvalidValue(f"{kind.value} is decided as an approval step, not recorded here.", field="meeting")
+        move, passed_to = _LIFECYCLE_MEETINGS[kind]
         self._begin(move, principal)
         minutes = _clean_text(minutes_no, "minutes_no", 50)
         before = self.stage
@@ -296,38 +299,7 @@ class Project:
                 "minutes_no": minutes,
                 "note": note.strip(),
             },
-        )
-
-    def record_screening(
-        self, principal: Principal, outcome: Outcome, held_on: date, minutes_no: str, now: datetime, note: str = ""
-    ) -> None:
-        """研判小组会议 outcome (二(三)); the note is the 项目研判小组意见 of the form."""
-        self._record_meeting(
-            Move.RECORD_SCREENING,
-            MeetingKind.SCREENING,
-            principal,
-            outcome,
-            held_on,
-            minutes_no,
-            now,
-            note,
-            Stage.SCREENED,
-        )
-
-    def record_leading_group_review(
-        self, principal: Principal, outcome: Outcome, held_on: date, minutes_no: str, now: datetime, note: str = ""
-    ) -> None:
-        """领导小组会议 outcome (二(三))."""
-        self._record_meeting(
-            Move.RECORD_LEADING_GROUP_REVIEW,
-            MeetingKind.LEADING_GROUP,
-            principal,
-            outcome,
-            held_on,
-            minutes_no,
-            now,
-            note,
-            Stage.REVIEWED,
+            notify=(Role(RoleKind.HEAD, self.landing_unit),),
         )
 
     # ---- 专班 and opinions ------------------------------------------------------------------------------------
@@ -601,6 +573,13 @@ class Project:
         if self.stage.is_terminal():
             return None
         return Role(RoleKind.HEAD, self.landing_unit)
+
+
+# The meetings of 二(三) that move a project along, and the stage a pass leads to.
+_LIFECYCLE_MEETINGS: dict[MeetingKind, tuple[Move, Stage]] = {
+    MeetingKind.SCREENING: (Move.RECORD_SCREENING, Stage.SCREENED),
+    MeetingKind.LEADING_GROUP: (Move.RECORD_LEADING_GROUP_REVIEW, Stage.REVIEWED),
+}
 
 
 def _check_form_values(directory: Directory, values: Mapping[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from domain.approval import Category
 from domain.directory import Directory
 from domain.project import Principal, Project
-from domain.records import ApprovalStep, Decision, Opinion, OpinionKind, Outcome
+from domain.records import ApprovalStep, Decision, MeetingKind, Opinion, OpinionKind, Outcome
 from services.events import record_project_events
 from storage.uow import Database
 
@@ -96,45 +96,25 @@ async def submit_form(db: Database, *, person_id: int, project_id: int, now: dat
     return await _move(db, person_id, project_id, now, lambda project, principal: project.submit_form(principal, now))
 
 
-async def record_screening(
+async def record_meeting(
     db: Database,
     *,
     person_id: int,
     project_id: int,
+    kind: MeetingKind,
     outcome: Outcome,
     held_on: date,
     minutes_no: str,
     now: datetime,
     note: str = "",
 ) -> Project:
+    """The office records a 研判小组会议 or 领导小组会议 outcome: passed, not passed or deferred."""
     return await _move(
         db,
         person_id,
         project_id,
         now,
-        lambda project, principal: project.record_screening(principal, outcome, held_on, minutes_no, now, note),
-    )
-
-
-async def record_leading_group_review(
-    db: Database,
-    *,
-    person_id: int,
-    project_id: int,
-    outcome: Outcome,
-    held_on: date,
-    minutes_no: str,
-    now: datetime,
-    note: str = "",
-) -> Project:
-    return await _move(
-        db,
-        person_id,
-        project_id,
-        now,
-        lambda project, principal: project.record_leading_group_review(
-            principal, outcome, held_on, minutes_no, now, note
-        ),
+        lambda project, principal: project.record_meeting(principal, kind, outcome, held_on, minutes_no, now, note),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from domain.approval import Category
 from domain.directory import Directory, Role, RoleKind
 from domain.project import Project
-from domain.records import ApprovalStep, OpinionKind, Outcome
+from domain.records import ApprovalStep, MeetingKind, OpinionKind, Outcome
 from services import projects as uc
 from storage.uow import Database
 from tests.factories import NOW, OFFICE, PersonFactory, complete_form, staff
@@ -37,8 +37,14 @@ async def cast(person: PersonFactory) -> Cast:
     )
 
 
-async def to_negotiation(db: Database, directory: Directory, cast: Cast, **form_args: object) -> Project:
-    """A project of 尖山镇 brought to the 专班 stage with the form filled as asked."""
+def ident(value: int | None) -> int:
+    """The id of something saved (tests only ever ask after saving)."""
+    assert value is not None
+    return value
+
+
+async def to_submitted(db: Database, directory: Directory, cast: Cast, **form_args: object) -> Project:
+    """A project of 尖山镇 whose form, filled as asked, waits for the 研判."""
     values = complete_form(**form_args)  # type: ignore[arg-type]
     project = await uc.create_project(
         db,
@@ -49,13 +55,18 @@ async def to_negotiation(db: Database, directory: Directory, cast: Cast, **form_
         now=NOW,
         category=values["category"],
     )
-    assert project.id is not None
-    pid = project.id
+    pid = ident(project.id)
     await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **values)
     await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 10), now=NOW)
-    await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
-    await uc.record_screening(
+    return await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
+
+
+async def to_negotiation(db: Database, directory: Directory, cast: Cast, **form_args: object) -> Project:
+    """A project of 尖山镇 brought to the 专班 stage with the form filled as asked."""
+    pid = ident((await to_submitted(db, directory, cast, **form_args)).id)
+    await uc.record_meeting(
         db,
+        kind=MeetingKind.SCREENING,
         person_id=cast.office,
         project_id=pid,
         outcome=Outcome.PASSED,
@@ -64,8 +75,9 @@ async def to_negotiation(db: Database, directory: Directory, cast: Cast, **form_
         now=NOW,
         note="同意引进",
     )
-    await uc.record_leading_group_review(
+    await uc.record_meeting(
         db,
+        kind=MeetingKind.LEADING_GROUP,
         person_id=cast.office,
         project_id=pid,
         outcome=Outcome.PASSED,
@@ -112,12 +124,6 @@ async def to_approval(db: Database, directory: Directory, cast: Cast, **form_arg
         now=NOW,
     )
     return await uc.open_approval(db, person_id=cast.office, project_id=project.id, now=NOW)
-
-
-def ident(value: int | None) -> int:
-    """The id of something saved (tests only ever ask after saving)."""
-    assert value is not None
-    return value
 
 
 def pending(project: Project) -> ApprovalStep:

@@ -11,7 +11,7 @@ from domain.directory import Directory, Role, RoleKind
 from domain.form import InvalidValue
 from domain.lifecycle import TRANSITIONS, IllegalTransition, Move, NotAllowed, Party, Stage, check_party, check_stage
 from domain.project import FormIncomplete, OpinionRequired, Principal, Project
-from domain.records import Decision, OpinionKind, Outcome, StepStatus
+from domain.records import Decision, MeetingKind, OpinionKind, Outcome, StepStatus
 from tests.factories import complete_form
 
 NOW = datetime(2026, 11, 27, 2, tzinfo=UTC)
@@ -63,8 +63,8 @@ def negotiating(directory: Directory, *, land: Decimal | None = Decimal(35)) -> 
     project = new_project(directory, land=land)
     project.record_argumentation(CADRE, date(2026, 11, 1), NOW)
     project.submit_form(CADRE, NOW)
-    project.record_screening(OFFICE, Outcome.PASSED, date(2026, 11, 2), "1", NOW)
-    project.record_leading_group_review(OFFICE, Outcome.PASSED, date(2026, 11, 3), "2", NOW)
+    project.record_meeting(OFFICE, MeetingKind.SCREENING, Outcome.PASSED, date(2026, 11, 2), "1", NOW)
+    project.record_meeting(OFFICE, MeetingKind.LEADING_GROUP, Outcome.PASSED, date(2026, 11, 3), "2", NOW)
     project.form_task_force(OFFICE, ["natural_resources"], date(2026, 11, 3), NOW)
     return project
 

@@ -12,12 +12,12 @@ from domain.approval import Actor
 from domain.directory import Directory, Role, RoleKind
 from domain.lifecycle import IllegalTransition, NotAllowed, Stage
 from domain.project import FormIncomplete, StepClosed
-from domain.records import Decision, OpinionKind, Outcome, StepStatus
+from domain.records import Decision, MeetingKind, OpinionKind, Outcome, StepStatus
 from services import projects as uc
 from storage import tables
 from storage.uow import Database
 from tests.factories import NOW, OFFICE, PersonFactory, complete_form, head, staff
-from tests.journeys import LATER, Cast, ident, pending, to_approval, to_negotiation
+from tests.journeys import LATER, Cast, ident, pending, to_approval, to_negotiation, to_submitted
 
 
 async def test_a_35_mu_industrial_project_goes_from_planning_to_construction(
@@ -130,15 +130,10 @@ async def test_a_form_missing_required_answers_cannot_be_submitted(
 async def test_a_project_not_passed_at_screening_goes_back_to_planning(
     db: Database, directory: Directory, cast: Cast
 ) -> None:
-    project = await uc.create_project(
-        db, directory, person_id=cast.cadre, name="被否项目", landing_unit="jianshan", now=NOW
-    )
-    pid = ident(project.id)
-    await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **complete_form())
-    await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
-    await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
-    project = await uc.record_screening(
+    pid = ident((await to_submitted(db, directory, cast)).id)
+    project = await uc.record_meeting(
         db,
+        kind=MeetingKind.SCREENING,
         person_id=cast.office,
         project_id=pid,
         outcome=Outcome.NOT_PASSED,
@@ -153,15 +148,10 @@ async def test_a_project_not_passed_at_screening_goes_back_to_planning(
 
 
 async def test_a_deferred_screening_keeps_the_project_waiting(db: Database, directory: Directory, cast: Cast) -> None:
-    project = await uc.create_project(
-        db, directory, person_id=cast.cadre, name="暂缓项目", landing_unit="jianshan", now=NOW
-    )
-    pid = ident(project.id)
-    await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **complete_form())
-    await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
-    await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)
-    project = await uc.record_screening(
+    pid = ident((await to_submitted(db, directory, cast)).id)
+    project = await uc.record_meeting(
         db,
+        kind=MeetingKind.SCREENING,
         person_id=cast.office,
         project_id=pid,
         outcome=Outcome.DEFERRED,
@@ -329,11 +319,25 @@ async def test_a_jinpan_project_of_40_mu_is_approved_by_the_zone_itself(
     await uc.edit_form(db, directory, person_id=cadre, project_id=pid, now=NOW, **complete_form(land_mu=Decimal(40)))
     await uc.record_argumentation(db, person_id=cadre, project_id=pid, held_on=date(2026, 11, 1), now=NOW)
     await uc.submit_form(db, person_id=cadre, project_id=pid, now=NOW)
-    await uc.record_screening(
-        db, person_id=office, project_id=pid, outcome=Outcome.PASSED, held_on=date(2026, 11, 2), minutes_no="1", now=NOW
+    await uc.record_meeting(
+        db,
+        kind=MeetingKind.SCREENING,
+        person_id=office,
+        project_id=pid,
+        outcome=Outcome.PASSED,
+        held_on=date(2026, 11, 2),
+        minutes_no="1",
+        now=NOW,
     )
-    await uc.record_leading_group_review(
-        db, person_id=office, project_id=pid, outcome=Outcome.PASSED, held_on=date(2026, 11, 3), minutes_no="2", now=NOW
+    await uc.record_meeting(
+        db,
+        kind=MeetingKind.LEADING_GROUP,
+        person_id=office,
+        project_id=pid,
+        outcome=Outcome.PASSED,
+        held_on=date(2026, 11, 3),
+        minutes_no="2",
+        now=NOW,
     )
     await uc.form_task_force(
         db, directory, person_id=office, project_id=pid, member_units=[], formed_on=date(2026, 11, 3), now=NOW
