@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set-up in one step: `python3 zk.py start` runs the bot, `python3 zk.py test` runs every check.
+"""Set-up in one step: `python3 zk.py start` runs the bot (or the sandbox), `python3 zk.py test` every check.
 
 Each creates the virtual environment `.venv` on first use and installs the project into it, so a fresh
 machine needs only Python 3.11+ with pip. Extra arguments after `test` go to pytest.
@@ -41,7 +41,7 @@ def main(argv: list[str]) -> None:
     if action == "start":
         install()
         os.chdir(ROOT)
-        os.execv(str(BIN / "zhikong"), [str(BIN / "zhikong"), "run"])
+        os.execv(str(BIN / "zhikong"), [str(BIN / "zhikong"), "start"])
     elif action == "test":
         install("[test]")
         run(PYTHON, "-m", "ruff", "check", ".")

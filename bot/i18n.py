@@ -1,10 +1,12 @@
-"""Load the gettext catalogs straight from the .po files in locales/, compiled in memory at start-up."""
+"""The gettext catalogs: compiled from the .po files in locales/ at start-up, so no .mo is kept by hand."""
 
 from __future__ import annotations
 
-import gettext
+import atexit
+import functools
+import shutil
+import tempfile
 from importlib.resources import files
-from io import BytesIO
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -19,23 +21,23 @@ def catalog_path(language: str) -> Path:
     return Path(str(files("locales") / language / "LC_MESSAGES" / f"{DOMAIN}.po"))
 
 
-class PoI18n(I18n):
-    """aiogram's I18n, reading .po files so that no compiled .mo file has to be kept in step by hand."""
+@functools.cache
+def _compiled_catalogs() -> Path:
+    """A private directory of .mo files in the layout aiogram's I18n reads, removed when the process ends."""
+    root = Path(tempfile.mkdtemp(prefix="zhikong-locales-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    for language in LANGUAGES:
+        with catalog_path(language).open("rb") as po:
+            catalog = read_po(po, locale=language)
+        target = root / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as mo:
+            write_mo(mo, catalog)
+    return root
 
-    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        translations: dict[str, gettext.GNUTranslations] = {}
-        for language in LANGUAGES:
-            with catalog_path(language).open("rb") as po:
-                catalog = read_po(po, locale=language)
-            compiled = BytesIO()
-            write_mo(compiled, catalog)
-            compiled.seek(0)
-            translations[language] = gettext.GNUTranslations(compiled)
-        return translations
 
-
-def make_i18n(default_language: str = "zh") -> PoI18n:
-    return PoI18n(path=Path(str(files("locales"))), default_locale=default_language, domain=DOMAIN)
+def make_i18n(default_language: str = "zh") -> I18n:
+    return I18n(path=_compiled_catalogs(), default_locale=default_language, domain=DOMAIN)
 
 
 def language_of(telegram_code: str | None, default: str = "zh") -> str:

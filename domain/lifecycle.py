@@ -72,6 +72,7 @@ class Party(StrEnum):
 class Move(StrEnum):
     CREATE = "create"
     EDIT_FORM = "edit_form"
+    BIND_GROUP = "bind_group"
     RECORD_ARGUMENTATION = "record_argumentation"
     SUBMIT_FORM = "submit_form"
     RECORD_SCREENING = "record_screening"
@@ -112,6 +113,13 @@ TRANSITIONS: dict[Move, Transition] = {
     for t in (
         _t(Move.CREATE, set(), {S.PLANNING}, {P.LANDING_UNIT, P.OFFICE}, "a name and a landing unit"),
         _t(Move.EDIT_FORM, _EDITABLE, _EDITABLE, {P.LANDING_UNIT}, "valid field values"),
+        _t(
+            Move.BIND_GROUP,
+            _NOT_TERMINAL,
+            _NOT_TERMINAL,
+            {P.LANDING_UNIT, P.OFFICE},
+            "a group not bound to another project (二(六): one 联络群 per project)",
+        ),
         _t(
             Move.RECORD_ARGUMENTATION,
             {S.PLANNING},

@@ -215,6 +215,15 @@ class Project:
             self.joint_reviewer = directory.joint_reviewer_for(new_form.category).code
         self._record("form_edited", principal, now, before, after)
 
+    def bind_group(self, principal: Principal, chat_id: int, now: datetime) -> None:
+        """Make `chat_id` this project's 项目落地工作联络群 (二(六)); the caller checks no other project has it."""
+        self._begin(Move.BIND_GROUP, principal)
+        if self.group_chat_id == chat_id:
+            return
+        before = self.group_chat_id
+        self.group_chat_id = chat_id
+        self._record(Move.BIND_GROUP.value, principal, now, {"group_chat_id": before}, {"group_chat_id": chat_id})
+
     def record_argumentation(self, principal: Principal, held_on: date, now: datetime) -> None:
         """分管县领导组织论证 passed: the form may now be submitted."""
         self._begin(Move.RECORD_ARGUMENTATION, principal)

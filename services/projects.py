@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from domain.approval import Category
 from domain.directory import Directory
+from domain.errors import DomainError
 from domain.project import Principal, Project
 from domain.records import ApprovalStep, Decision, MeetingKind, Opinion, OpinionKind, Outcome
 from services.events import record_project_events
@@ -82,6 +83,24 @@ async def edit_form(
         now,
         lambda project, principal: project.edit_form(principal, directory, now, **values),
     )
+
+
+class GroupTaken(DomainError):
+    code = "group_taken"
+
+
+async def bind_group(db: Database, *, person_id: int, project_id: int, chat_id: int, now: datetime) -> Project:
+    """Bind a Telegram group to the project as its 联络群; a group serves one project only."""
+    async with db.uow() as uow:
+        principal = await uow.people.principal(person_id)
+        holder = await uow.projects.by_group_chat(chat_id)
+        if holder is not None and holder.id != project_id:
+            raise GroupTaken(f"Group {chat_id} already serves project {holder.id}.", project_name=holder.name)
+        project = await uow.projects.get(project_id)
+        project.bind_group(principal, chat_id, now)
+        await record_project_events(uow, project, now)
+        await uow.commit()
+        return project
 
 
 async def record_argumentation(

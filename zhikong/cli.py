@@ -21,7 +21,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhikong", description="招引智控: the county's investment-attraction bot.")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    commands.add_parser("start", help="the real bot when BOT_TOKEN is set, the sandbox otherwise")
     commands.add_parser("run", help="start the bot (needs BOT_TOKEN); migrates the database first")
+    sandbox = commands.add_parser("sandbox", help="try the bot in a browser against a fake Telegram, no token needed")
+    sandbox.add_argument("--port", type=int, default=8080, help="where to serve the web chat (default 8080)")
+    sandbox.add_argument("--data-dir", default="var", help="where the sandbox keeps its own database")
     commands.add_parser("migrate", help="bring the database to the newest schema and reload the unit directory")
 
     route = commands.add_parser("route", help="print the approval route of a project as JSON")
@@ -141,10 +145,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"backed up to {backup_sqlite(settings.database_url, Path(args.target))}")
         elif args.command == "calendar":
             asyncio.run(_calendar(settings, args.year))
-        elif args.command == "run":
+        elif args.command == "run" or (args.command == "start" and settings.bot_token is not None):
             from bot.app import run
 
+            print("zhikong: BOT_TOKEN is set, starting the bot against Telegram", flush=True)
             asyncio.run(run(settings))
+        elif args.command in ("start", "sandbox"):
+            from pathlib import Path
+
+            from zhikong.sandbox import run_sandbox
+
+            port = getattr(args, "port", 8080)
+            asyncio.run(run_sandbox(port, Path(getattr(args, "data_dir", "var"))))
     except (DomainError, ValueError, OSError) as error:
         print(f"zhikong {args.command}: {error}", file=sys.stderr)
         raise SystemExit(2) from error
