@@ -22,7 +22,7 @@ from zhikong.clock import Clock, SystemClock
 from zhikong.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "whoami")
+COMMANDS = ("start", "help", "whoami", "language")
 
 
 class MissingToken(RuntimeError):

@@ -11,11 +11,9 @@ from aiogram.types import ErrorEvent
 from bot.texts import error_text
 from domain.errors import DomainError
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.error(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent) -> None:
     assert isinstance(event.exception, DomainError)
     text = error_text(event.exception)
@@ -25,3 +23,10 @@ async def domain_error(event: ErrorEvent) -> None:
     elif update.message is not None:
         await update.message.answer(text)
     log.info("refused update %s: %s", update.update_id, event.exception)
+
+
+def router() -> Router:
+    """A fresh router with this feature's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.error.register(domain_error, ExceptionTypeFilter(DomainError))
+    return router

@@ -8,10 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.project import Principal
 
-router = Router(name=__name__)
 
-
-@router.message(F.chat.type == "private", F.from_user)
 async def not_understood(message: Message, principal: Principal | None) -> None:
     if principal is None or not principal.roles:
         assert message.from_user is not None
@@ -20,3 +17,10 @@ async def not_understood(message: Message, principal: Principal | None) -> None:
         )
     else:
         await message.answer(_("fallback.not_understood"))
+
+
+def router() -> Router:
+    """A fresh router with this feature's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(not_understood, F.chat.type == "private", F.from_user)
+    return router

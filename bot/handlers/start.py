@@ -16,10 +16,7 @@ from services.people import register_person
 from storage.uow import Database
 from zhikong.clock import Clock
 
-router = Router(name=__name__)
 
-
-@router.message(CommandStart(), F.chat.type == "private", F.from_user)
 async def start(
     message: Message,
     db: Database,
@@ -39,7 +36,6 @@ async def start(
     await message.answer(_("start.welcome").format(name=user.full_name, roles=roles))
 
 
-@router.message(Command("whoami"), F.from_user)
 async def whoami(message: Message, principal: Principal | None, directory: Directory) -> None:
     user = message.from_user
     assert user is not None
@@ -50,7 +46,15 @@ async def whoami(message: Message, principal: Principal | None, directory: Direc
     await message.answer(_("whoami.roles").format(telegram_id=user.id, roles=roles))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, principal: Principal | None) -> None:
     key = "help.bound" if principal is not None and principal.roles else "help.unbound"
     await message.answer(_(key))
+
+
+def router() -> Router:
+    """A fresh router with this feature's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart(), F.chat.type == "private", F.from_user)
+    router.message.register(whoami, Command("whoami"), F.from_user)
+    router.message.register(help_, Command("help"))
+    return router

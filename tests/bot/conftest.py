@@ -1,0 +1,69 @@
+"""The real bot, assembled as in production, polling a fake Telegram in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import Application, build, make_bot
+from domain.directory import Role
+from sandbox.fake import FakeTelegram
+from sandbox.limits import Limits
+from sandbox.scenario import Person
+from sandbox.server import SandboxServer
+from services.people import grant_role, register_person
+from tests.sandbox.support import polling
+from zhikong.clock import MovableClock
+from zhikong.settings import Settings
+
+
+@dataclass
+class World:
+    telegram: FakeTelegram
+    app: Application
+
+    async def person(self, name: str, *roles: Role, user_id: int | None = None, language: str = "zh-hans") -> Person:
+        """Someone on Telegram; with roles, also bound in the database as an admin would have done."""
+        someone = self.telegram.user(name, id=user_id, language_code=language)
+        if roles:
+            person = await register_person(
+                self.app.db,
+                display_name=name,
+                telegram_user_id=someone.id,
+                language=language[:2],
+                now=self.app.clock.now(),
+            )
+            for role in roles:
+                await grant_role(
+                    self.app.db,
+                    self.app.directory,
+                    admin_id=None,
+                    person_id=person.id or 0,
+                    role=role,
+                    now=self.app.clock.now(),
+                )
+        return someone
+
+
+@pytest.fixture(params=["in-process", "http"])
+async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
+    """Each story runs twice: through the in-process session, and over HTTP as aiogram reaches Telegram."""
+    telegram = FakeTelegram(limits=Limits.unlimited())
+    server = SandboxServer(telegram)
+    bot = make_bot(telegram.token, await server.start()) if request.param == "http" else telegram.bot()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
+    app = await build(settings, MovableClock(), bot=bot)
+    try:
+        async with polling(telegram, app.dispatcher, app.bot):
+            yield World(telegram, app)
+    finally:
+        await app.bot.session.close()
+        await app.db.dispose()
+        if request.param == "http":
+            await server.stop()
+        else:
+            await telegram.close()
+    telegram.assert_conformant()
