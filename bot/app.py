@@ -15,6 +15,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
 from services.setup import open_database, read_directory
 from storage.uow import Database
@@ -38,9 +39,13 @@ class Application:
     clock: Clock
 
 
-def build_dispatcher(db: Database, directory: Directory, clock: Clock, default_language: str = "zh") -> Dispatcher:
+def build_dispatcher(
+    db: Database, directory: Directory, clock: Clock, default_language: str = "zh", redis_url: str | None = None
+) -> Dispatcher:
     """A dispatcher with every router and middleware, sharing `db`, `directory` and `clock` with handlers."""
-    dispatcher = Dispatcher(db=db, directory=directory, clock=clock)
+    storage, isolation = make_storage(db, clock, redis_url)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, db=db, directory=directory, clock=clock)
+    dispatcher.update.outer_middleware(OncePerUpdate(db, clock))
     i18n = make_i18n(default_language)
     for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
         observer.outer_middleware(PersonMiddleware(db))
@@ -63,7 +68,7 @@ async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | No
     directory = read_directory(settings.directory_file)
     db = await open_database(settings.database_url, directory)
     clock = clock or SystemClock()
-    dispatcher = build_dispatcher(db, directory, clock, settings.default_language)
+    dispatcher = build_dispatcher(db, directory, clock, settings.default_language, settings.redis_url)
     return Application(bot, dispatcher, db, directory, clock)
 
 

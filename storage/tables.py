@@ -93,6 +93,9 @@ projects = Table(
     Column("construction_started_on", Date),
     Column("terminated_reason", Text, nullable=False, default=""),
     Column("group_chat_id", BigInteger, unique=True),
+    # The pinned project card in the group, and the project version it last showed (edited in place).
+    Column("card_message_id", BigInteger),
+    Column("card_version", Integer, nullable=False, default=0),
     Column("version", Integer, nullable=False),
 )
 
@@ -189,4 +192,37 @@ calendar_days = Table(
     Column("note", String(100), nullable=False, default=""),
     Column("added_by", ForeignKey("people.id")),
     Column("added_at", UtcDateTime, nullable=False),
+)
+
+# One-time invite links an admin makes for a role; only the code's hash is kept, so a leaked table binds no one.
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("role", RoleType, nullable=False),
+    Column("replaces_holder", Boolean, nullable=False, default=False),
+    Column("created_by", ForeignKey("people.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_by", ForeignKey("people.id")),
+    Column("used_at", UtcDateTime),
+)
+
+# Conversation state (aiogram FSM), so a restart loses no answer: one row per (bot, chat, user, thread).
+fsm_states = Table(
+    "fsm_states",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("state", String(200)),
+    Column("data", JSON, nullable=False, default=dict),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Updates already handled, so Telegram's redelivery of one after a crash or retry does nothing twice.
+processed_updates = Table(
+    "processed_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True),
+    Column("handled_at", UtcDateTime, nullable=False),
 )

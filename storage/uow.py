@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import DomainError
+from storage.bot_state import CardRepository, ConversationStateRepository, InviteRepository, ProcessedUpdates
 from storage.orm import start_mappers
 from storage.repositories import (
     AuditLog,
@@ -32,6 +33,10 @@ class UnitOfWork:
     audit: AuditLog
     outbox: Outbox
     calendar: CalendarRepository
+    invites: InviteRepository
+    conversations: ConversationStateRepository
+    processed_updates: ProcessedUpdates
+    cards: CardRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False) -> None:
         self._sessions = sessions
@@ -48,6 +53,10 @@ class UnitOfWork:
         self.audit = AuditLog(self.session)
         self.outbox = Outbox(self.session)
         self.calendar = CalendarRepository(self.session)
+        self.invites = InviteRepository(self.session)
+        self.conversations = ConversationStateRepository(self.session)
+        self.processed_updates = ProcessedUpdates(self.session)
+        self.cards = CardRepository(self.session)
         return self
 
     async def __aexit__(

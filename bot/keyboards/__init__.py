@@ -1,4 +1,7 @@
-"""Keyboard builders: pure functions from what to offer to inline keyboards; callback data stays under 64 bytes."""
+"""Keyboard builders: pure functions from what to offer to inline keyboards; callback data stays under 64 bytes.
+
+Each feature keeps its builders and CallbackData classes in a module of this package.
+"""
 
 from __future__ import annotations
 
