@@ -8,6 +8,7 @@ machine needs only Python 3.11+ with pip. Extra arguments after `test` go to pyt
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -36,6 +37,21 @@ def install(extra: str = "") -> None:
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
 
 
+def ensure_chromium() -> None:
+    """The browser test drives Debian's chromium; as root on Debian, install it if it is missing."""
+    if shutil.which("chromium"):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("installing Debian's chromium for the browser test ...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            if subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+                print("could not install chromium; the browser test will say why it is skipped", flush=True)
+                return
+    else:
+        print("chromium is not installed (apt-get install chromium); the browser test will be skipped", flush=True)
+
+
 def main(argv: list[str]) -> None:
     action = argv[0] if argv else ""
     if action == "start":
@@ -44,6 +60,7 @@ def main(argv: list[str]) -> None:
         os.execv(str(BIN / "zhikong"), [str(BIN / "zhikong"), "start"])
     elif action == "test":
         install("[test]")
+        ensure_chromium()
         run(PYTHON, "-m", "ruff", "check", ".")
         run(PYTHON, "-m", "mypy")
         run(PYTHON, "-m", "pytest", *argv[1:])
