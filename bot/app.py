@@ -11,15 +11,19 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
 
+from bot.cards import CardKeeper
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from bot.sender import Sender
 from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
 from services.setup import open_database, read_directory
 from storage.uow import Database
 from zhikong.clock import Clock, SystemClock
+from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,12 @@ class Application:
     db: Database
     directory: Directory
     clock: Clock
+    i18n: I18n
+
+    async def deliver(self) -> int:
+        """Send what the outbox holds and bring the project cards up to date; returns how much changed."""
+        sent = await Sender(self.bot, self.db, self.directory, self.clock, self.i18n).deliver_due()
+        return sent + await CardKeeper(self.bot, self.db, self.directory, self.clock, self.i18n).refresh_due()
 
 
 def build_dispatcher(
@@ -69,7 +79,7 @@ async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | No
     db = await open_database(settings.database_url, directory)
     clock = clock or SystemClock()
     dispatcher = build_dispatcher(db, directory, clock, settings.default_language, settings.redis_url)
-    return Application(bot, dispatcher, db, directory, clock)
+    return Application(bot, dispatcher, db, directory, clock, make_i18n(settings.default_language))
 
 
 async def publish_commands(app: Application) -> None:
@@ -84,8 +94,10 @@ async def run(settings: Settings) -> None:
     """Run the bot until interrupted: long polling, or a webhook server when WEBHOOK_URL is set."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = await build(settings)
+    scheduler = build_scheduler(app)
     try:
         await publish_commands(app)
+        scheduler.start()
         if settings.webhook_url:
             from bot.webhook import serve_webhook
 
@@ -95,5 +107,6 @@ async def run(settings: Settings) -> None:
             log.info("polling Telegram for updates")
             await app.dispatcher.start_polling(app.bot, handle_signals=True)
     finally:
+        scheduler.shutdown(wait=False)
         await app.bot.session.close()
         await app.db.dispose()

@@ -8,18 +8,26 @@ from domain.directory import Role
 from domain.project import Event, Project
 from storage.uow import UnitOfWork
 
+# Changes that speak for themselves on the pinned project card; they are audited but announce nothing.
+QUIET_EVENTS = frozenset({"form_edited", "bind_group"})
+
 
 async def record_project_events(uow: UnitOfWork, project: Project, now: datetime) -> list[int]:
     """Write each pending event of `project` to the audit trail and queue its messages; returns event ids."""
+    events = project.collect_events()
+    if events:
+        uow.projects.mark_changed(project)
     await uow.flush()  # assigns ids and surfaces a lost optimistic-locking race before anything else
     assert project.id is not None
     event_ids = []
-    for event in project.collect_events():
+    for event in events:
         event_id = await uow.audit.append("project", project.id, event)
+        event_ids.append(event_id)
+        if event.name in QUIET_EVENTS:
+            continue
         chats = [project.group_chat_id] if project.group_chat_id is not None else []
         chats += await _private_chats(uow, event.notify)
         await uow.outbox.add(event_id, chats, f"project.{event.name}", _message_params(project, event), now)
-        event_ids.append(event_id)
     return event_ids
 
 

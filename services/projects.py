@@ -11,14 +11,16 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from domain.approval import Category
-from domain.directory import Directory
+from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
+from domain.lifecycle import TRANSITIONS, Move, Stage
 from domain.project import Principal, Project
 from domain.records import ApprovalStep, Decision, MeetingKind, Opinion, OpinionKind, Outcome
 from services.events import record_project_events
 from storage.uow import Database
 
 T = TypeVar("T")
+BINDERS = TRANSITIONS[Move.BIND_GROUP].parties
 
 
 async def create_project(
@@ -254,3 +256,20 @@ async def terminate(db: Database, *, person_id: int, project_id: int, reason: st
     return await _move(
         db, person_id, project_id, now, lambda project, principal: project.terminate(principal, reason, now)
     )
+
+
+async def projects_for_binding(db: Database, directory: Directory, *, person_id: int) -> list[Project]:
+    """Active projects without a 联络群 that this person may bind: their own units' projects, or all for the office."""
+    async with db.uow(read_only=True) as uow:
+        principal = await uow.people.principal(person_id)
+        active = [s for s in Stage if not s.is_terminal()]
+        candidates = await uow.projects.find(stages=active)
+    return [p for p in candidates if p.group_chat_id is None and p.parties_of(principal) & BINDERS]
+
+
+def landing_units_of(directory: Directory, principal: Principal) -> list[str]:
+    """The landing units (区块, 乡镇/街道) a person may open projects for: all of them for the office."""
+    if principal.holds(Role(RoleKind.OFFICE)):
+        return [u.code for u in directory.landing_units()]
+    own = {r.scope for r in principal.roles if r.kind in (RoleKind.STAFF, RoleKind.HEAD)}
+    return [u.code for u in directory.landing_units() if u.code in own]

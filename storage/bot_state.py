@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,10 +97,12 @@ class CardRepository:
         row = (await self._session.execute(select(*columns).where(tables.projects.c.id == project_id))).one()
         return row.card_message_id, int(row.card_version)
 
-    async def stale(self) -> list[int]:
-        """Projects whose card shows an older version than the project has now."""
+    async def due(self) -> list[int]:
+        """Projects in a group whose card is missing or shows an older version than the project has now."""
         p = tables.projects
-        query = select(p.c.id).where(p.c.card_message_id.is_not(None), p.c.card_version != p.c.version)
+        query = select(p.c.id).where(
+            p.c.group_chat_id.is_not(None), or_(p.c.card_message_id.is_(None), p.c.card_version != p.c.version)
+        )
         return [int(pid) for pid in (await self._session.execute(query.order_by(p.c.id))).scalars()]
 
     async def shown(self, project_id: int, *, message_id: int, version: int) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from domain.directory import Directory, Role
 from domain.errors import DomainError
@@ -29,6 +31,12 @@ class ProjectRepository:
 
     def add(self, project: Project) -> None:
         self._session.add(project)
+
+    def mark_changed(self, project: Project) -> None:
+        """Count a change to any part of the aggregate (steps, opinions) as a new version of the project, so
+        concurrent changes to one project conflict and its card knows it is stale."""
+        if inspect(project).persistent:
+            flag_modified(project, "stage")
 
     async def get(self, project_id: int) -> Project:
         project = await self._session.get(Project, project_id)
@@ -158,6 +166,15 @@ class AuditLog:
         return (await self._session.execute(query)).mappings().all()
 
 
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed; a crash leaves it here, and it is never sent blindly again
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused for good (bot kicked, chat gone, bad request)
+    UNKNOWN = "unknown"  # the outcome is unknown (timeout): marked, not resent, for a person to look at
+    SKIPPED = "skipped"  # nothing to say for this event in this chat
+
+
 class Outbox:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -184,6 +201,45 @@ class Outbox:
             select(tables.outbox).where(tables.outbox.c.status == "pending").order_by(tables.outbox.c.id).limit(limit)
         )
         return (await self._session.execute(query)).mappings().all()
+
+    async def due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
+        """Pending rows whose time has come, oldest first."""
+        o = tables.outbox
+        query = (
+            select(o)
+            .where(o.c.status == OutboxStatus.PENDING, or_(o.c.not_before.is_(None), o.c.not_before <= now))
+            .order_by(o.c.id)
+            .limit(limit)
+        )
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def claim(self, row_id: int) -> bool:
+        """Take a pending row for sending; False if another sender took it first."""
+        o = tables.outbox
+        result = await self._session.execute(
+            update(o)
+            .where(o.c.id == row_id, o.c.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, attempts=o.c.attempts + 1)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def settle(
+        self,
+        row_id: int,
+        status: OutboxStatus,
+        *,
+        now: datetime,
+        message_id: int | None = None,
+        error: str | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
+        """Record how a send ended: sent, failed, unknown (not resent), skipped, or pending again after a pause."""
+        sent_at = now if status is OutboxStatus.SENT else None
+        await self._session.execute(
+            update(tables.outbox)
+            .where(tables.outbox.c.id == row_id)
+            .values(status=status, sent_at=sent_at, sent_message_id=message_id, last_error=error, not_before=not_before)
+        )
 
     async def count(self) -> int:
         return int((await self._session.execute(select(func.count()).select_from(tables.outbox))).scalar_one())

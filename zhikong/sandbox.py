@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application, build, make_bot
 from bot.i18n import make_i18n
@@ -23,6 +24,7 @@ from sandbox.server import RouteExtension, SandboxServer
 from services.people import grant_role, register_person
 from services.projects import bind_group, create_project
 from zhikong.clock import MovableClock
+from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ class RunningSandbox:
     app: Application
     clock: MovableClock
     group: Conversation
+    scheduler: AsyncIOScheduler
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @property
@@ -45,6 +48,7 @@ class RunningSandbox:
         """Stop polling, the server and the database, in that order."""
         with contextlib.suppress(RuntimeError):  # not polling (any more)
             await self.app.dispatcher.stop_polling()
+        self.scheduler.shutdown(wait=False)
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -71,8 +75,10 @@ async def start_sandbox(
     app = await build(settings, clock, bot=make_bot(telegram.token, server.url))
     group = await _seed(telegram, app, clock)
     telegram.watch(app.dispatcher)
+    scheduler = build_scheduler(app)
+    scheduler.start()
     polling = asyncio.create_task(app.dispatcher.start_polling(app.bot, handle_signals=False))
-    return RunningSandbox(telegram, server, app, clock, group, [polling])
+    return RunningSandbox(telegram, server, app, clock, group, scheduler, [polling])
 
 
 def _fresh_database(data_dir: Path) -> Path:
@@ -116,7 +122,8 @@ async def _seed(telegram: FakeTelegram, app: Application, clock: MovableClock) -
                 )
             people[entry["telegram_id"]].opens_private_chat()
     project_data = data["project"]
-    group = telegram.group(project_data["group_title"], members=list(people.values()))
+    # The office makes the bot an administrator so that it can pin the project card.
+    group = telegram.group(project_data["group_title"], members=list(people.values()), bot_is_admin=True)
     async with app.db.uow(read_only=True) as uow:
         creator = await uow.people.by_telegram_id(project_data["created_by"])
     assert creator is not None and creator.id is not None

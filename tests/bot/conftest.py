@@ -47,6 +47,10 @@ class World:
                 )
         return someone
 
+    async def deliver(self) -> int:
+        """What the scheduler does every second: send the outbox and refresh the cards."""
+        return await self.app.deliver()
+
 
 @pytest.fixture(params=["in-process", "http"])
 async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:

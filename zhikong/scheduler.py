@@ -1,0 +1,32 @@
+"""The scheduler: a few fixed jobs, each an idempotent reconciler over the database that also runs at start-up.
+
+A missed tick is caught up by the next one and a doubled tick finds nothing left to do, so the bot may be
+down over a due date and still do the right thing when it starts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+if TYPE_CHECKING:
+    from bot.app import Application
+
+DELIVERY_INTERVAL_SECONDS = 1
+
+
+def build_scheduler(app: Application) -> AsyncIOScheduler:
+    """An in-memory scheduler with the fixed jobs; call `.start()` inside the running event loop."""
+    scheduler = AsyncIOScheduler(timezone="Asia/Shanghai")
+    scheduler.add_job(
+        app.deliver,
+        "interval",
+        seconds=DELIVERY_INTERVAL_SECONDS,
+        id="deliver",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),  # the scheduler keeps wall time; the jobs read the app clock
+    )
+    return scheduler
