@@ -44,8 +44,9 @@ async def test_a_bound_group_gets_a_pinned_card_that_follows_the_project(world: 
         world.app.db, person_id=cadre_id, project_id=project.id or 0, held_on=date(2026, 11, 20), now=now
     )
     await world.deliver()
-    assert group.pinned() is not None and group.pinned().message_id == card.message_id
-    assert "论证通过" in (group.pinned().text or "") and group.pinned().edited
+    updated = group.pinned()
+    assert updated is not None and updated.message_id == card.message_id
+    assert "论证通过" in (updated.text or "") and updated.edited
     assert any("论证" in (m.text or "") for m in group.bot_messages() if m.message_id != card.message_id)
     await world.deliver()  # a second tick finds nothing to do
     assert await statuses(world) == ["sent"]
