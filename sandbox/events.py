@@ -91,7 +91,20 @@ def press(
         raise WorldError(f"message {message_id} has no button {button_text or callback_data!r}")
     if "callback_data" not in button:
         raise WorldError(f"button {button['text']!r} is not a callback button")
-    record = core.world.new_callback(user.id, chat.id, message_id, button["callback_data"])
+    return _emit_press(core, user, chat, msg, button["callback_data"])
+
+
+def forge_press(core: Core, user: User, chat: Chat, message_id: int, data: str) -> CallbackRecord:
+    """A modified client sends callback data that no button on the message carries (bots must not trust it)."""
+    _require_member(chat, user)
+    msg = chat.messages.get(message_id)
+    if msg is None or msg.deleted:
+        raise WorldError(f"no message {message_id} in chat {chat.id}")
+    return _emit_press(core, user, chat, msg, data)
+
+
+def _emit_press(core: Core, user: User, chat: Chat, msg: Message, data: str) -> CallbackRecord:
+    record = core.world.new_callback(user.id, chat.id, msg.message_id, data)
     core.emit(
         "callback_query",
         {

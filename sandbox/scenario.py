@@ -234,6 +234,13 @@ class Person:
         await self._tg.after_action(settle)
         return record.id
 
+    async def taps_forged(self, message: MessageView, data: str, *, settle: bool | None = None) -> str:
+        """Sends callback data no button carries, as a modified client could; returns the callback query id."""
+        chat = self._tg.core.world.chat(message.chat_id)
+        record = events.forge_press(self._tg.core, self.user, chat, message.message_id, data)
+        await self._tg.after_action(settle)
+        return record.id
+
     async def blocks_bot(self, *, settle: bool | None = None) -> None:
         """Blocks the bot: its messages to this person now fail with 403."""
         events.set_blocked(self._tg.core, self.user, blocked=True)

@@ -51,3 +51,14 @@ async def test_plain_chatter_in_a_group_is_not_answered(world: World) -> None:
     before = len(group.bot_messages())
     await cadre.says(group, "大家好")
     assert len(group.bot_messages()) == before
+
+
+async def test_a_forged_button_is_answered_and_changes_nothing(world: World) -> None:
+    cadre = await world.person("李尖山", Role(RoleKind.STAFF, "jianshan"))
+    chat = cadre.opens_private_chat()
+    await cadre.says(chat, "/language")
+    offer = chat.last_message()
+    for forged in ("lang:xx", "step:999:approve", "nonsense"):
+        answer = world.telegram.answer_to(await cadre.taps_forged(offer, forged))
+        assert answer.show_alert and "失效" in (answer.text or "")
+    assert not offer.edited
