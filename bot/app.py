@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, BotCommandScopeDefault
@@ -17,6 +19,7 @@ from bot.cards import CardKeeper
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from bot.retry import HandlingUpdate, RetryAfterInHandlers
 from bot.sender import Sender
 from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
@@ -56,16 +59,20 @@ def build_dispatcher(
     storage, isolation = make_storage(db, clock, redis_url)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation, db=db, directory=directory, clock=clock)
     dispatcher.update.outer_middleware(OncePerUpdate(db, clock))
+    dispatcher.update.outer_middleware(HandlingUpdate())
     i18n = make_i18n(default_language)
-    for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
+    # The error observer too: a domain error is answered in the person's language.
+    for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member, dispatcher.errors):
         observer.outer_middleware(PersonMiddleware(db))
         observer.outer_middleware(LanguageMiddleware(i18n))
     dispatcher.include_routers(*routers())
     return dispatcher
 
 
-def make_bot(token: str, api_url: str | None = None) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+def make_bot(token: str, api_url: str | None = None, *, session: BaseSession | None = None) -> Bot:
+    """The bot as every part of the application uses it: HTML messages, through `session` if one is given."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -79,6 +86,8 @@ async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | No
     db = await open_database(settings.database_url, directory)
     clock = clock or SystemClock()
     dispatcher = build_dispatcher(db, directory, clock, settings.default_language, settings.redis_url)
+    dispatcher["invite_ttl"] = timedelta(hours=settings.invite_ttl_hours)  # handler data for /invite
+    bot.session.middleware(RetryAfterInHandlers())
     return Application(bot, dispatcher, db, directory, clock, make_i18n(settings.default_language))
 
 

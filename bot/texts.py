@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
@@ -19,6 +21,11 @@ def role_label(role: Role, directory: Directory) -> str:
         except UnknownUnit:
             unit = role.scope
     return _("role." + role.kind.value).format(unit=unit)
+
+
+def roles_list(roles: Iterable[Role], directory: Directory) -> str:
+    """A bulleted list of role labels, escaped for Telegram HTML."""
+    return "\n".join(f"• {html.escape(role_label(r, directory))}" for r in sorted(roles))
 
 
 def error_text(error: DomainError) -> str:

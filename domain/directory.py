@@ -112,6 +112,14 @@ class Directory:
                 return Role(RoleKind.DEPUTY_HEAD, unit.code)
         raise UnknownUnit(f"No deputy post covers category {category.value!r}.", unit=category.value)
 
+    def check_role(self, role: Role) -> Role:
+        """The role, if its scope names a unit of this directory whose kind that role can belong to."""
+        if role.kind.is_scoped:
+            unit = self.unit(role.scope)
+            if unit.kind not in scope_kinds(role.kind):
+                raise InvalidRole(f"Role {role} cannot be scoped to {unit.name} ({unit.kind.value}).", role=str(role))
+        return role
+
     def joint_reviewer_for(self, category: Category) -> Unit:
         """The 行业主管部门 that signs the 考察联审意见 for this category (Attachment 4 note 1)."""
         for unit in self.of_kind(UnitKind.DEPARTMENT):
@@ -120,12 +128,30 @@ class Directory:
         raise UnknownUnit(f"No department signs the 联审 for {category.value!r}.", unit=category.value)
 
 
+# Which kinds of unit a scoped role may be scoped to: a 分管副县长 holds a post, the others belong to units.
+_SCOPE_KINDS: dict[RoleKind, tuple[UnitKind, ...]] = {
+    RoleKind.STAFF: tuple(UnitKind),
+    RoleKind.HEAD: tuple(k for k in UnitKind if k is not UnitKind.LEADER_POST),
+    RoleKind.DEPUTY_HEAD: (UnitKind.LEADER_POST,),
+    RoleKind.CONTACT_LEADER: tuple(k for k in UnitKind if k is not UnitKind.LEADER_POST),
+}
+
+
+def scope_kinds(kind: RoleKind) -> tuple[UnitKind, ...]:
+    """The kinds of unit a role of this kind may be scoped to; empty for county-wide roles."""
+    return _SCOPE_KINDS.get(kind, ())
+
+
 class UnknownUnit(DomainError):
     code = "unknown_unit"
 
 
 class UnknownRole(DomainError):
     code = "unknown_role"
+
+
+class InvalidRole(DomainError):
+    code = "invalid_role"
 
 
 class DirectoryDataError(DomainError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.directory import Directory, Role, RoleKind, UnitKind
+from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
 from domain.people import Person, RoleAssignment
 from domain.project import Event
@@ -19,26 +19,9 @@ class RoleNotHeld(DomainError):
     code = "role_not_held"
 
 
-class InvalidRole(DomainError):
-    code = "invalid_role"
-
-
-# Which kinds of unit a scoped role may be scoped to.
-_SCOPE_KINDS: dict[RoleKind, tuple[UnitKind, ...]] = {
-    RoleKind.STAFF: tuple(UnitKind),
-    RoleKind.HEAD: tuple(k for k in UnitKind if k is not UnitKind.LEADER_POST),
-    RoleKind.DEPUTY_HEAD: (UnitKind.LEADER_POST,),
-    RoleKind.CONTACT_LEADER: tuple(k for k in UnitKind if k is not UnitKind.LEADER_POST),
-}
-
-
 def check_role(directory: Directory, role: Role) -> Role:
-    """The role, if its scope names a unit of a kind that role can belong to."""
-    if role.kind.is_scoped:
-        unit = directory.unit(role.scope)
-        if unit.kind not in _SCOPE_KINDS[role.kind]:
-            raise InvalidRole(f"Role {role} cannot be scoped to {unit.name} ({unit.kind.value}).", role=str(role))
-    return role
+    """The role, if its scope names a unit of a kind that role can belong to (the rule is the directory's)."""
+    return directory.check_role(role)
 
 
 async def register_person(
@@ -118,3 +101,15 @@ async def revoke_role(db: Database, *, admin_id: int, person_id: int, role: Role
             assignment.revoked_at = now
         await _audit(uow, person_id, "role_revoked", admin_id, now, role=str(role))
         await uow.commit()
+
+
+async def held_roles(db: Database, person_id: int) -> frozenset[Role]:
+    """The roles this person holds now, as the database says."""
+    async with db.uow(read_only=True) as uow:
+        return (await uow.people.principal(person_id)).roles
+
+
+async def holders(db: Database, role: Role) -> list[Person]:
+    """Everyone who holds this role now."""
+    async with db.uow(read_only=True) as uow:
+        return await uow.people.holders(role)

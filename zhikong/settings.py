@@ -25,4 +25,5 @@ class Settings(BaseSettings):
     scoring_file: Path | None = None
     default_language: Literal["zh", "en"] = "zh"
     usd_cny_rate: Decimal = Field(default=Decimal("7.1"), gt=0)
+    invite_ttl_hours: int = Field(default=72, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

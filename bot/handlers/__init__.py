@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, groups, language, start
+from bot.handlers import errors, fallback, groups, invites, language, start
 
 
 def routers() -> list[Router]:
     """Feature routers first; `fallback` answers only what none of them took, so it comes last."""
-    return [errors.router(), start.router(), language.router(), groups.router(), fallback.router()]
+    # `invites` before `start`: it takes /start with an invite code, `start` the plain /start.
+    return [
+        errors.router(),
+        invites.router(),
+        start.router(),
+        language.router(),
+        groups.router(),
+        fallback.router(),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -13,7 +15,7 @@ async def not_understood(message: Message, principal: Principal | None) -> None:
     if principal is None or not principal.roles:
         assert message.from_user is not None
         await message.answer(
-            _("start.unbound").format(name=message.from_user.full_name, telegram_id=message.from_user.id)
+            _("start.unbound").format(name=html.escape(message.from_user.full_name), telegram_id=message.from_user.id)
         )
     else:
         await message.answer(_("fallback.not_understood"))

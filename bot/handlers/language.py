@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -24,7 +26,7 @@ async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, d
     await register_person(
         db, display_name=user.full_name, telegram_user_id=user.id, language=callback_data.language, now=clock.now()
     )
-    confirmation = _("language.chosen", locale=callback_data.language).format(name=user.full_name)
+    confirmation = _("language.chosen", locale=callback_data.language).format(name=html.escape(user.full_name))
     await query.answer(confirmation)
     if isinstance(query.message, Message) and query.message.chat.type == "private":
         await query.message.edit_text(confirmation)

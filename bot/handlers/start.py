@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.help import help_keys
 from bot.i18n import language_of
-from bot.texts import role_label
+from bot.texts import roles_list
 from domain.directory import Directory
 from domain.people import Person
 from domain.project import Principal
@@ -30,10 +33,10 @@ async def start(
     language = person.language if person else language_of(user.language_code)
     await register_person(db, display_name=user.full_name, telegram_user_id=user.id, language=language, now=clock.now())
     if principal is None or not principal.roles:
-        await message.answer(_("start.unbound").format(name=user.full_name, telegram_id=user.id))
+        await message.answer(_("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id))
         return
-    roles = "\n".join(f"• {role_label(r, directory)}" for r in sorted(principal.roles))
-    await message.answer(_("start.welcome").format(name=user.full_name, roles=roles))
+    roles = roles_list(principal.roles, directory)
+    await message.answer(_("start.welcome").format(name=html.escape(user.full_name), roles=roles))
 
 
 async def whoami(message: Message, principal: Principal | None, directory: Directory) -> None:
@@ -42,13 +45,17 @@ async def whoami(message: Message, principal: Principal | None, directory: Direc
     if principal is None or not principal.roles:
         await message.answer(_("whoami.nobody").format(telegram_id=user.id))
         return
-    roles = "\n".join(f"• {role_label(r, directory)}" for r in sorted(principal.roles))
+    roles = roles_list(principal.roles, directory)
     await message.answer(_("whoami.roles").format(telegram_id=user.id, roles=roles))
 
 
 async def help_(message: Message, principal: Principal | None) -> None:
-    key = "help.bound" if principal is not None and principal.roles else "help.unbound"
-    await message.answer(_(key))
+    """The commands that fit this person's roles (bot.help lists them), or how to get bound."""
+    if principal is None or not principal.roles:
+        await message.answer(_("help.unbound"))
+        return
+    lines = [_(key) for key in help_keys(principal.roles)]
+    await message.answer("\n".join([_("help.bound"), *lines]))
 
 
 def router() -> Router:

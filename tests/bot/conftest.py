@@ -57,7 +57,11 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     """Each story runs twice: through the in-process session, and over HTTP as aiogram reaches Telegram."""
     telegram = FakeTelegram(limits=Limits.unlimited())
     server = SandboxServer(telegram)
-    bot = make_bot(telegram.token, await server.start()) if request.param == "http" else telegram.bot()
+    bot = (
+        make_bot(telegram.token, await server.start())
+        if request.param == "http"
+        else make_bot(telegram.token, session=telegram.session())
+    )
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
     app = await build(settings, MovableClock(), bot=bot)
     try:

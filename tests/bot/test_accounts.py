@@ -62,3 +62,10 @@ async def test_a_forged_button_is_answered_and_changes_nothing(world: World) -> 
         answer = world.telegram.answer_to(await cadre.taps_forged(offer, forged))
         assert answer.show_alert and "失效" in (answer.text or "")
     assert not offer.edited
+
+
+async def test_a_name_with_markup_is_shown_as_written(world: World) -> None:
+    mischief = await world.person("<b>王</b> & 李")
+    await mischief.starts()
+    reply = mischief.private_chat.last_message()
+    assert "<b>王</b> & 李" in (reply.text or "")

@@ -76,3 +76,24 @@ async def test_a_group_serves_one_project_only(world: World) -> None:
         await uc.bind_group(
             world.app.db, person_id=cadre_id, project_id=second.id or 0, chat_id=group.model.id, now=now
         )
+
+
+async def test_a_cadre_of_another_town_cannot_bind_by_forging_the_button(world: World) -> None:
+    cadre = await world.person("李尖山", CADRE)
+    outsider = await world.person("张玉山", Role(RoleKind.STAFF, "yushan"))
+    async with world.app.db.uow(read_only=True) as uow:
+        cadre_id = (await uow.people.by_telegram_id(cadre.id)).id or 0  # type: ignore[union-attr]
+    project = await uc.create_project(
+        world.app.db,
+        world.app.directory,
+        person_id=cadre_id,
+        name="尖山项目",
+        landing_unit="jianshan",
+        now=world.app.clock.now(),
+    )
+    group = world.telegram.group("玉山群", members=[outsider, cadre])
+    await outsider.says(group, "/bind")
+    answer = world.telegram.answer_to(await outsider.taps_forged(group.last_message(), f"bind:{project.id}"))
+    assert answer.show_alert and "权限" in (answer.text or "")
+    async with world.app.db.uow(read_only=True) as uow:
+        assert await uow.projects.by_group_chat(group.model.id) is None
