@@ -16,6 +16,8 @@ EVERYONE: tuple[str, ...] = ("help.whoami", "help.language", "help.help")
 # Per role kind; a person with several roles sees each line once.
 BY_ROLE_KIND: dict[RoleKind, tuple[str, ...]] = {
     RoleKind.ADMIN: ("help.invite",),
+    RoleKind.STAFF: ("form.help",),
+    RoleKind.HEAD: ("form.help",),
 }
 
 

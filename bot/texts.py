@@ -30,13 +30,14 @@ def roles_list(roles: Iterable[Role], directory: Directory) -> str:
 
 def error_text(error: DomainError) -> str:
     """The user's words for a domain error: its catalog entry, filled with its parameters in their words."""
-    params: dict[str, Any] = {key: _join(value) for key, value in error.params.items()}
+    # Parameters may hold what a person typed: escape everything before it goes into an HTML message.
+    params: dict[str, Any] = {key: html.escape(str(_join(value))) for key, value in error.params.items()}
     if "field" in error.params:
-        params["field_label"] = _label("field.", str(error.params["field"]))
+        params["field_label"] = html.escape(_label("field.", str(error.params["field"])))
     if "kind" in error.params:
-        params["hint"] = _label("hint.", str(error.params["kind"]))
+        params["hint"] = html.escape(_label("hint.", str(error.params["kind"])))
     if "stage" in error.params:
-        params["stage_label"] = _label("stage.", str(error.params["stage"]))
+        params["stage_label"] = html.escape(_label("stage.", str(error.params["stage"])))
     if error.code == "illegal_transition":
         params["expected_labels"] = "、".join(_label("stage.", s) for s in error.params.get("expected", ()))
     if "missing" in error.params:

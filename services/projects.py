@@ -273,3 +273,18 @@ def landing_units_of(directory: Directory, principal: Principal) -> list[str]:
         return [u.code for u in directory.landing_units()]
     own = {r.scope for r in principal.roles if r.kind in (RoleKind.STAFF, RoleKind.HEAD)}
     return [u.code for u in directory.landing_units() if u.code in own]
+
+
+async def project_of_group(db: Database, *, chat_id: int) -> Project | None:
+    """The project whose 联络群 this chat is, if any."""
+    async with db.uow(read_only=True) as uow:
+        return await uow.projects.by_group_chat(chat_id)
+
+
+async def editable_projects(db: Database, *, person_id: int) -> list[Project]:
+    """Projects whose 审批表 this person may fill in now: their units' projects in a stage where it is editable."""
+    editing = TRANSITIONS[Move.EDIT_FORM]
+    async with db.uow(read_only=True) as uow:
+        principal = await uow.people.principal(person_id)
+        candidates = await uow.projects.find(stages=editing.sources)
+    return [p for p in candidates if p.parties_of(principal) & editing.parties]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, groups, invites, language, start
+from bot.handlers import errors, fallback, form, groups, invites, language, start
 
 
 def routers() -> list[Router]:
@@ -16,5 +16,6 @@ def routers() -> list[Router]:
         start.router(),
         language.router(),
         groups.router(),
+        form.router(),
         fallback.router(),
     ]
