@@ -146,7 +146,7 @@ async def test_a_cadre_fills_the_whole_form_in_the_group_and_submits_it_after_th
     route = await reply(cadre, group, "11月10日")
     assert "分管工业副县长审核" in (route.text or "") and "县委常委会" not in (route.text or "")
     done = await tap(cadre, group, "✅ 确认上报")
-    assert "已上报领导小组办公室" in (done.text or "")
+    assert "落地审批表。领导小组办公室会收到通知" in (done.text or "")
     project = await uc.get_project(world.app.db, project_id)
     assert project.stage is Stage.SUBMITTED and project.argued_on == date(2026, 11, 10)
     assert project.form == ApprovalForm(
