@@ -127,11 +127,37 @@ async def test_a_form_missing_required_answers_cannot_be_submitted(
     assert (await uc.get_project(db, project.id)).stage is Stage.ARGUED
 
 
-async def test_a_project_not_passed_at_screening_goes_back_to_planning(
-    db: Database, directory: Directory, cast: Cast
+@pytest.mark.parametrize(
+    ("kind", "outcome", "stage_after"),
+    [
+        (MeetingKind.SCREENING, Outcome.NOT_PASSED, Stage.PLANNING),  # Attachment 3: 不通过 goes back to 谋划
+        (MeetingKind.SCREENING, Outcome.DEFERRED, Stage.SUBMITTED),  # 暂缓 waits for the next meeting
+        (MeetingKind.SCREENING, Outcome.PASSED, Stage.SCREENED),
+    ],
+)
+async def test_a_screening_outcome_moves_the_project_as_the_policy_says(
+    db: Database, directory: Directory, cast: Cast, kind: MeetingKind, outcome: Outcome, stage_after: Stage
 ) -> None:
     pid = ident((await to_submitted(db, directory, cast)).id)
     project = await uc.record_meeting(
+        db,
+        kind=kind,
+        person_id=cast.office,
+        project_id=pid,
+        outcome=outcome,
+        held_on=date(2026, 11, 25),
+        minutes_no="研判〔2026〕11号",
+        now=NOW,
+    )
+    assert project.stage is stage_after
+    assert project.meetings[-1].outcome is outcome
+
+
+async def test_a_project_sent_back_from_screening_can_be_terminated(
+    db: Database, directory: Directory, cast: Cast
+) -> None:
+    pid = ident((await to_submitted(db, directory, cast)).id)
+    await uc.record_meeting(
         db,
         kind=MeetingKind.SCREENING,
         person_id=cast.office,
@@ -141,25 +167,8 @@ async def test_a_project_not_passed_at_screening_goes_back_to_planning(
         minutes_no="研判〔2026〕11号",
         now=NOW,
     )
-    assert project.stage is Stage.PLANNING
-    assert project.meetings[-1].outcome is Outcome.NOT_PASSED
     project = await uc.terminate(db, person_id=cast.office, project_id=pid, reason="产业不符", now=NOW)
     assert project.stage is Stage.TERMINATED
-
-
-async def test_a_deferred_screening_keeps_the_project_waiting(db: Database, directory: Directory, cast: Cast) -> None:
-    pid = ident((await to_submitted(db, directory, cast)).id)
-    project = await uc.record_meeting(
-        db,
-        kind=MeetingKind.SCREENING,
-        person_id=cast.office,
-        project_id=pid,
-        outcome=Outcome.DEFERRED,
-        held_on=date(2026, 11, 25),
-        minutes_no="研判〔2026〕11号",
-        now=NOW,
-    )
-    assert project.stage is Stage.SUBMITTED
 
 
 async def test_a_returned_form_is_amended_and_resubmitted_on_a_new_route(
