@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -20,7 +20,7 @@ from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
 from bot.retry import HandlingUpdate, RetryAfterInHandlers
-from bot.sender import Sender
+from bot.sender import Sender, SendingWorker
 from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
 from services.setup import open_database, read_directory
@@ -45,10 +45,15 @@ class Application:
     directory: Directory
     clock: Clock
     i18n: I18n
+    # One sender for the worker and the scheduler's tick alike: they share its limiter and take turns.
+    sender: Sender = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sender = Sender(self.bot, self.db, self.directory, self.clock, self.i18n)
 
     async def deliver(self) -> int:
         """Send what the outbox holds and bring the project cards up to date; returns how much changed."""
-        sent = await Sender(self.bot, self.db, self.directory, self.clock, self.i18n).deliver_due()
+        sent = await self.sender.deliver_due()
         return sent + await CardKeeper(self.bot, self.db, self.directory, self.clock, self.i18n).refresh_due()
 
 
@@ -104,9 +109,11 @@ async def run(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = await build(settings)
     scheduler = build_scheduler(app)
+    worker = SendingWorker(app.sender)
     try:
         await publish_commands(app)
         scheduler.start()
+        worker.start()
         if settings.webhook_url:
             from bot.webhook import serve_webhook
 
@@ -117,5 +124,6 @@ async def run(settings: Settings) -> None:
             await app.dispatcher.start_polling(app.bot, handle_signals=True)
     finally:
         scheduler.shutdown(wait=False)
+        await worker.stop()
         await app.bot.session.close()
         await app.db.dispose()

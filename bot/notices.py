@@ -91,3 +91,8 @@ def _unit_name(directory: Directory, code: str) -> str:
         return directory.unit(code).name
     except UnknownUnit:
         return code
+
+
+# Features' richer notices register themselves on import; importing them here means whoever sends (the Sender,
+# a test) gets them all. At the bottom: they use the names defined above.
+from bot import notices_approval  # noqa: E402, F401

@@ -1,20 +1,28 @@
-"""The one way messages leave: drain the outbox, at most once per (event, chat), across restarts and crashes.
+"""The one way messages leave: drain the outbox through the rate limiter, at most once per (event, chat).
 
 Each row is claimed (pending → sending) and committed before Telegram is asked, so a crash mid-send leaves a
-`sending` row that is never blindly resent; a timeout marks the row `unknown` for the same reason. A 429
-puts the row back with Telegram's retry_after; a chat that is gone ends its row as `failed`.
+`sending` row that start-up marks `unknown` instead of resending; a timeout marks the row `unknown` for the
+same reason. A 429 puts the row back with Telegram's retry_after and pauses the chat (or everyone); a chat
+that is gone ends its row `failed` and the office is told. A long-running worker (`run`) and the scheduler's
+tick (`deliver_due`) share one Sender, so they take turns and never overlap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -22,56 +30,225 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 
 from bot import notices
+from bot.ratelimit import RateLimiter
+from bot.sendplan import SendPlan
+from bot.undelivered import chat_gone_reason
 from domain.directory import Directory
+from services.delivery import FAILED_KEY, mark_interrupted, record_undeliverable
 from storage.repositories import OutboxStatus
 from storage.uow import Database, UnitOfWork
 from zhikong.clock import Clock
 
 log = logging.getLogger(__name__)
 
+# When Telegram refuses the bot itself (401 token revoked, 404, 409), no message can go: hold them all.
+MISCONFIGURED_PAUSE_SECONDS = 60.0
+
+
+class Outcome(Enum):
+    """How one row's attempt ended, as the pass needs to know it."""
+
+    SENT = "sent"
+    LATER = "later"  # back to pending: a 429, or the bot itself refused
+    GONE = "gone"  # the chat takes no more messages; failed, the office told
+    FAILED = "failed"  # the message itself was refused
+    UNKNOWN = "unknown"  # Telegram may or may not have it
+    SKIPPED = "skipped"  # nothing to say in this chat
+    TAKEN = "taken"  # another sender claimed it first
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What one pass over the outbox did."""
+
+    sent: int
+    wake_in: float | None  # seconds until a row held back (not_before, a long limiter wait) may go
+
 
 class Sender:
-    def __init__(self, bot: Bot, db: Database, directory: Directory, clock: Clock, i18n: I18n) -> None:
+    """Drains the outbox through one rate limiter; share one instance per bot so its passes take turns."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        directory: Directory,
+        clock: Clock,
+        i18n: I18n,
+        *,
+        limiter: RateLimiter | None = None,
+        max_in_flight: int = 8,
+        batch_size: int = 1000,
+        poll_interval: float = 1.0,
+        patience: float = 3.0,
+    ) -> None:
         self._bot, self._db, self._directory, self._clock, self._i18n = bot, db, directory, clock, i18n
+        self.limiter = limiter or RateLimiter()
+        # Several sends in flight hide Telegram's round trip; one per chat keeps each chat's order.
+        self._max_in_flight = max_in_flight
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        # A pass waits this long at most for the next slot; beyond it, it ends and leaves the rows pending.
+        self._patience = patience
+        self._draining = asyncio.Lock()  # one pass at a time: the worker's or the tick's
+        self._writes = asyncio.Lock()  # our own writes queue here rather than on SQLite's busy timeout
 
     async def deliver_due(self, limit: int = 100) -> int:
-        """Send the rows that are due, oldest first; returns how many were sent."""
+        """Send the due rows (up to `limit`) that the limits let go within a few seconds, each chat in id order;
+        returns how many were sent. Returns 0 at once while the worker is draining: it sends them."""
+        if self._draining.locked():
+            return 0
+        async with self._draining:
+            return (await self._pass(limit, patience=self._patience, stop=None)).sent
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain the outbox until `stop` is set, sleeping while nothing is due; rows a crash left mid-send
+        are marked unknown first, never resent. Sends in flight when `stop` is set are finished."""
+        async with self._draining:
+            interrupted = await mark_interrupted(self._db)
+        if interrupted:
+            log.warning("%s outbox row(s) were mid-send at a crash: marked unknown, not resent", interrupted)
+        while not stop.is_set():
+            try:
+                async with self._draining:
+                    result = await self._pass(self._batch_size, patience=self._patience, stop=stop)
+            except Exception:
+                # A pass that breaks (the database busy beyond its timeout...) must not end the worker.
+                log.exception("an outbox pass broke off; trying again shortly")
+                result = PassResult(0, None)
+            if result.sent:
+                continue  # more may be waiting beyond this batch; a pass that sent nothing rests first
+            idle = self._poll_interval if result.wake_in is None else min(self._poll_interval, result.wake_in)
+            await _unless_stopped(self.limiter.sleep(max(idle, 0.001)), stop)
+
+    async def _pass(self, limit: int, *, patience: float, stop: asyncio.Event | None) -> PassResult:
+        """Hand out the pending rows through the limiter, readiest chat first, and settle each."""
         async with self._db.uow(read_only=True) as uow:
-            rows = await uow.outbox.due(self._clock.now(), limit)
+            rows = await uow.outbox.pending(limit)
+        now = self._clock.now()
+        plan = SendPlan(rows, now, self.limiter.chat_ready_at)
+        wake_in = None if plan.next_due is None else (plan.next_due - now).total_seconds()
+        running: dict[asyncio.Task[Outcome], int] = {}
+        reported: set[int] = set()  # chats already reported gone in this pass: the office hears once
         sent = 0
-        for row in rows:
-            sent += await self._deliver(row)
+        try:
+            while stop is None or not stop.is_set():
+                chat_id = plan.peek() if len(running) < self._max_in_flight else None
+                wait = None if chat_id is None else self.limiter.delay(chat_id)
+                if chat_id is None or (wait is not None and wait > patience):
+                    if not running:
+                        if wait is not None:
+                            wake_in = wait if wake_in is None else min(wake_in, wait)
+                        break
+                    sent += await self._settle_next(running, plan)
+                    continue
+                if not await self._acquire(chat_id, stop):
+                    break
+                row = plan.take(chat_id)
+                running[asyncio.create_task(self._deliver(row, reported))] = chat_id
+        except BaseException:
+            # Cancelled (shutdown or crash): what is mid-send stays `sending`, to be marked unknown at start-up.
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
+        while running:
+            sent += await self._settle_next(running, plan)
+        return PassResult(sent, wake_in)
+
+    async def _acquire(self, chat_id: int, stop: asyncio.Event | None) -> bool:
+        """Wait for the chat's slot; False if `stop` was set first."""
+        if stop is None or self.limiter.delay(chat_id) <= 0:
+            await self.limiter.acquire(chat_id)
+            return True
+        return await _unless_stopped(self.limiter.acquire(chat_id), stop)
+
+    async def _settle_next(self, running: dict[asyncio.Task[Outcome], int], plan: SendPlan) -> int:
+        """Wait for a send to end and let its chat go on (or wait for a later pass); 1 if it was sent."""
+        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        sent = 0
+        for task in done:
+            chat_id = running.pop(task)
+            if task.exception() is not None:
+                log.error("sending to chat %s broke off", chat_id, exc_info=task.exception())
+                plan.done(chat_id, go_on=False)
+                continue
+            outcome = task.result()
+            sent += outcome is Outcome.SENT
+            plan.done(chat_id, go_on=outcome is not Outcome.LATER)
         return sent
 
-    async def _deliver(self, row: dict[str, Any]) -> int:
+    async def _deliver(self, row: Mapping[str, Any], reported: set[int]) -> Outcome:
         row_id, chat_id = int(row["id"]), int(row["chat_id"])
-        async with self._db.uow() as uow:
+        async with self._writes, self._db.uow() as uow:
             if not await uow.outbox.claim(row_id):
-                return 0
+                return Outcome.TAKEN
             language = await self._language_of(uow, chat_id)
             await uow.commit()
-        with self._i18n.context(), self._i18n.use_locale(language):
-            context = notices.NoticeContext(row["message_key"], row["params"], chat_id, self._directory)
-            notice = notices.build_notice(context)
+        try:
+            with self._i18n.context(), self._i18n.use_locale(language):
+                context = notices.NoticeContext(row["message_key"], row["params"], chat_id, self._directory)
+                notice = notices.build_notice(context)
+        except Exception as error:
+            log.exception("outbox row %s (%s) could not be rendered", row_id, row["message_key"])
+            await self._settle(row_id, OutboxStatus.FAILED, error=f"could not render: {error!r}")
+            return Outcome.FAILED
         if notice is None:
             await self._settle(row_id, OutboxStatus.SKIPPED)
-            return 0
+            return Outcome.SKIPPED
         try:
             message = await self._bot.send_message(chat_id, notice.text, reply_markup=notice.markup)
         except TelegramRetryAfter as pause:
-            later = self._clock.now() + timedelta(seconds=pause.retry_after)
-            await self._settle(row_id, OutboxStatus.PENDING, error=pause.message, not_before=later)
-            return 0
-        except (TelegramForbiddenError, TelegramBadRequest) as refusal:
-            log.warning("outbox row %s to chat %s refused: %s", row_id, chat_id, refusal.message)
-            await self._settle(row_id, OutboxStatus.FAILED, error=refusal.message)
-            return 0
+            return await self._retry_later(row_id, chat_id, pause)
+        except (TelegramForbiddenError, TelegramBadRequest, TelegramMigrateToChat) as refusal:
+            return await self._refused(row, refusal, reported)
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as unknown:
             # Telegram may or may not have delivered it: say so rather than risk a duplicate.
-            await self._settle(row_id, OutboxStatus.UNKNOWN, error=str(unknown))
-            return 0
+            log.warning("outbox row %s to chat %s: outcome unknown (%s)", row_id, chat_id, unknown)
+            await self._settle(row_id, OutboxStatus.UNKNOWN, error=str(unknown) or type(unknown).__name__)
+            return Outcome.UNKNOWN
+        except TelegramAPIError as refusal:
+            # Telegram answered, so nothing went out; the bot itself is refused (token, URL): hold everything.
+            log.error("Telegram refuses the bot (%s): sending paused", refusal.message)
+            self.limiter.pause_all(MISCONFIGURED_PAUSE_SECONDS)
+            later = self._clock.now() + timedelta(seconds=MISCONFIGURED_PAUSE_SECONDS)
+            await self._settle(row_id, OutboxStatus.PENDING, error=refusal.message, not_before=later)
+            return Outcome.LATER
+        except Exception as unknown:
+            log.exception("outbox row %s to chat %s: outcome unknown", row_id, chat_id)
+            await self._settle(row_id, OutboxStatus.UNKNOWN, error=repr(unknown))
+            return Outcome.UNKNOWN
         await self._settle(row_id, OutboxStatus.SENT, message_id=message.message_id)
-        return 1
+        return Outcome.SENT
+
+    async def _retry_later(self, row_id: int, chat_id: int, pause: TelegramRetryAfter) -> Outcome:
+        # A 429 for a chat we had left alone for a minute cannot be that chat's own limit: the bot is flooding.
+        if self.limiter.was_quiet(chat_id):
+            self.limiter.pause_all(pause.retry_after)
+        else:
+            self.limiter.pause(chat_id, pause.retry_after)
+        log.info("outbox row %s to chat %s: Telegram asks to wait %s s", row_id, chat_id, pause.retry_after)
+        later = self._clock.now() + timedelta(seconds=pause.retry_after)
+        await self._settle(row_id, OutboxStatus.PENDING, error=pause.message, not_before=later)
+        return Outcome.LATER
+
+    async def _refused(self, row: Mapping[str, Any], refusal: TelegramAPIError, reported: set[int]) -> Outcome:
+        row_id, chat_id = int(row["id"]), int(row["chat_id"])
+        reason = chat_gone_reason(refusal)
+        if reason is None:
+            log.error("outbox row %s to chat %s refused: %s", row_id, chat_id, refusal.message)
+            await self._settle(row_id, OutboxStatus.FAILED, error=refusal.message)
+            return Outcome.FAILED
+        log.warning("outbox row %s: chat %s is gone (%s)", row_id, chat_id, refusal.message)
+        tell = chat_id not in reported
+        reported.add(chat_id)
+        async with self._writes:
+            told = await record_undeliverable(
+                self._db, row, reason=reason, error=refusal.message, now=self._clock.now(), tell_office=tell
+            )
+        if tell and not told and row["message_key"] != FAILED_KEY:
+            log.warning("no office holder with Telegram to tell that chat %s is gone", chat_id)
+        return Outcome.GONE
 
     async def _language_of(self, uow: UnitOfWork, chat_id: int) -> str:
         if chat_id > 0:  # a private chat's id is the person's Telegram id
@@ -89,8 +266,39 @@ class Sender:
         error: str | None = None,
         not_before: datetime | None = None,
     ) -> None:
-        async with self._db.uow() as uow:
+        async with self._writes, self._db.uow() as uow:
             await uow.outbox.settle(
                 row_id, status, now=self._clock.now(), message_id=message_id, error=error, not_before=not_before
             )
             await uow.commit()
+
+
+async def _unless_stopped(waiting: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Wait for `waiting` unless `stop` is set first (then cancel it); True if it finished."""
+    task = asyncio.ensure_future(waiting)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in (task, stopping):
+        waiter.cancel()
+    await asyncio.gather(task, stopping, return_exceptions=True)
+    return not task.cancelled() and task.exception() is None
+
+
+class SendingWorker:
+    """The sender's `run` as a background task for the bot's lifetime."""
+
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start draining in the running event loop."""
+        self._task = asyncio.create_task(self._sender.run(self._stop), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop taking rows, let the sends in flight settle, and wait for the worker to end."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

@@ -11,7 +11,7 @@ from domain.approval import Actor, Category, RouteStep, route_for
 from domain.directory import Directory, Role, RoleKind, UnitKind
 from domain.errors import DomainError
 from domain.form import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, ApprovalForm, InvalidValue
-from domain.lifecycle import Move, NotAllowed, Party, Stage, check_party, check_stage
+from domain.lifecycle import TRANSITIONS, Move, NotAllowed, Party, Stage, check_party, check_stage
 from domain.records import (
     ApprovalStep,
     Decision,
@@ -440,18 +440,12 @@ class Project:
         self._begin(Move.RESUBMIT, principal)
         self._open_route(principal, now, Move.RESUBMIT.value, Stage.RETURNED)
 
-    def decide_step(
-        self,
-        principal: Principal,
-        step_id: int,
-        decision: Decision,
-        now: datetime,
-        *,
-        comment: str = "",
-        meeting_held_on: date | None = None,
-        minutes_no: str = "",
-    ) -> ApprovalStep:
-        """The step's holder approves, refuses or returns it; a meeting step carries its date and 纪要 number."""
+    def step_to_decide(self, principal: Principal, step_id: int) -> ApprovalStep:
+        """The open step `step_id` if this person may decide it now; changes nothing.
+
+        StepNotFound for a step of no route of this project, StepClosed once it is decided or cancelled, and
+        NotAllowed (naming the holder) for anyone who does not hold its role.
+        """
         step = next((s for s in self.steps if s.id == step_id), None)
         if step is None:
             raise StepNotFound(f"Project {self.id} has no approval step {step_id}.", step=step_id)
@@ -469,6 +463,21 @@ class Project:
                 expected=[str(step.holder)],
                 holder=str(step.holder),
             )
+        return step
+
+    def decide_step(
+        self,
+        principal: Principal,
+        step_id: int,
+        decision: Decision,
+        now: datetime,
+        *,
+        comment: str = "",
+        meeting_held_on: date | None = None,
+        minutes_no: str = "",
+    ) -> ApprovalStep:
+        """The step's holder approves, refuses or returns it; a meeting step carries its date and 纪要 number."""
+        step = self.step_to_decide(principal, step_id)
         if step.actor.is_meeting:
             if meeting_held_on is None:
                 raise InvalidValue("A meeting step needs the date the meeting was held.", field="meeting_held_on")
@@ -570,6 +579,68 @@ class Project:
             notify=(Role(RoleKind.OFFICE),),
         )
 
+    def moves_for(self, principal: Principal) -> list[Move]:
+        """The moves this person may make on the project now, in the order of the lifecycle.
+
+        A move is offered when the stage is one of its sources, the person is one of its parties, and what it
+        needs that the project itself knows is there (a 联审 opinion before approval, land before 挂牌).
+        """
+        parties = self.parties_of(principal)
+        return [
+            move
+            for move, transition in TRANSITIONS.items()
+            if self.stage in transition.sources and parties & transition.parties and self._ready_for(move, principal)
+        ]
+
+    def _ready_for(self, move: Move, principal: Principal) -> bool:
+        if move is Move.RECORD_DEPARTMENT_OPINION:
+            return bool(self.opinion_units(principal, OpinionKind.DEPARTMENT))
+        if move is Move.OPEN_APPROVAL:
+            return self.joint_review() is not None
+        if move in (Move.LIST_LAND, Move.DELIST_LAND):
+            return bool(self.form.needs_land)
+        if move is Move.START_CONSTRUCTION:
+            return not self.form.needs_land or self.stage is Stage.DELISTED
+        return True
+
+    def waits_for(self, principal: Principal) -> bool:
+        """Whether the project waits on this person: the open step's holder, else whoever's move is next (a
+        unit's staff as well as its head), and each 专班 department that has given no opinion yet."""
+        roles = principal.roles
+        step = self.open_step()
+        if step is not None:
+            return step.holder in roles
+        role = self.is_waiting_on()
+        if role is None:
+            return False
+        if role in roles or (role.kind in (RoleKind.STAFF, RoleKind.HEAD) and _unit_member(roles, role.scope)):
+            return True
+        return any(_unit_member(roles, unit) for unit in self.departments_owing_opinion())
+
+    def opinion_units(self, principal: Principal, kind: OpinionKind) -> list[str]:
+        """The units of this person that give a `kind` opinion on the project: the 联审 department for the 联审,
+        the 专班's other departments for a 考察意见 (the 联审 department's 考察 is its 联审)."""
+        if kind is OpinionKind.JOINT_REVIEW:
+            units = [self.joint_reviewer]
+        else:
+            units = [u for u in self.task_force_units if u not in (self.landing_unit, self.joint_reviewer)]
+        return [unit for unit in units if _unit_member(principal.roles, unit)]
+
+    def departments_owing_opinion(self) -> list[str]:
+        """The 专班 departments (besides the 联审 department) that have not given their 考察意见, while negotiating."""
+        if self.stage is not Stage.NEGOTIATING:
+            return []
+        given = {o.unit for o in self.opinions if o.kind is OpinionKind.DEPARTMENT}
+        skip = {self.landing_unit, self.joint_reviewer, *given}
+        return [unit for unit in self.task_force_units if unit not in skip]
+
+    def waiting_since(self) -> datetime | None:
+        """Since when the project has waited for its next move: the open step's opening, else the stage's start."""
+        step = self.open_step()
+        if step is not None and step.opened_at is not None:
+            return step.opened_at
+        return self.stage_since
+
     def is_waiting_on(self) -> Role | None:
         """Whose move it is now, for the project card and /todo."""
         step = self.open_step()
@@ -578,10 +649,10 @@ class Project:
         if self.stage in (Stage.SUBMITTED, Stage.SCREENED, Stage.REVIEWED):
             return Role(RoleKind.OFFICE)
         if self.stage is Stage.NEGOTIATING:
-            return Role(RoleKind.OFFICE) if self.joint_review() else Role(RoleKind.HEAD, self.joint_reviewer)
+            return Role(RoleKind.OFFICE) if self.joint_review() else Role(RoleKind.STAFF, self.joint_reviewer)
         if self.stage.is_terminal():
             return None
-        return Role(RoleKind.HEAD, self.landing_unit)
+        return Role(RoleKind.STAFF, self.landing_unit)  # the unit's cadres carry the work
 
 
 # The meetings of 二(三) that move a project along, and the stage a pass leads to.
@@ -601,6 +672,15 @@ def _check_form_values(directory: Directory, values: Mapping[str, Any]) -> None:
     office = values.get("source_liaison_office")
     if office is not None and directory.unit(office).kind is not UnitKind.LIAISON_OFFICE:
         raise InvalidValue(f"{office!r} is not a 驻外招商联络处.", field="source_liaison_office")
+
+
+# Who may look over every project (/projects): the office and the county's leaders (二(一), Attachment 5).
+OVERSEERS = frozenset({RoleKind.OFFICE, RoleKind.COUNTY_HEAD, RoleKind.DEPUTY_HEAD, RoleKind.CONTACT_LEADER})
+
+
+def oversees_all_projects(principal: Principal) -> bool:
+    """Whether this person may list every project: the office and the leaders see all, nobody else any."""
+    return any(role.kind in OVERSEERS for role in principal.roles)
 
 
 def _unit_member(roles: frozenset[Role], unit: str) -> bool:

@@ -39,4 +39,19 @@ async def _private_chats(uow: UnitOfWork, roles: tuple[Role, ...]) -> list[int]:
 
 
 def _message_params(project: Project, event: Event) -> dict[str, object]:
-    return {"project_id": project.id, "project_name": project.name, "actor": event.actor, **event.after}
+    params: dict[str, object] = {
+        "project_id": project.id,
+        "project_name": project.name,
+        "actor": event.actor,
+        **event.after,
+    }
+    step = project.open_step()
+    if step is not None:
+        # The step open once this event is saved (ids exist after the flush): its notice asks the holder to act.
+        params |= {
+            "open_step_id": step.id,
+            "open_step_holder": str(step.holder),
+            "open_step_actor": step.actor.name,
+            "open_step_action": step.action.name,
+        }
+    return params

@@ -7,17 +7,18 @@ outbox rows in the same transaction) and commit. Time always comes in as `now`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from domain.approval import Category
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
-from domain.lifecycle import TRANSITIONS, Move, Stage
-from domain.project import Principal, Project
+from domain.lifecycle import TRANSITIONS, Move, NotAllowed, Stage
+from domain.project import Principal, Project, StepNotFound, oversees_all_projects
 from domain.records import ApprovalStep, Decision, MeetingKind, Opinion, OpinionKind, Outcome
 from services.events import record_project_events
-from storage.uow import Database
+from storage.uow import Database, UnitOfWork
 
 T = TypeVar("T")
 BINDERS = TRANSITIONS[Move.BIND_GROUP].parties
@@ -288,3 +289,94 @@ async def editable_projects(db: Database, *, person_id: int) -> list[Project]:
         principal = await uow.people.principal(person_id)
         candidates = await uow.projects.find(stages=editing.sources)
     return [p for p in candidates if p.parties_of(principal) & editing.parties]
+
+
+async def _project_of_step(uow: UnitOfWork, step_id: int) -> Project:
+    project = await uow.projects.by_step(step_id)
+    if project is None:
+        raise StepNotFound(f"No project has approval step {step_id}.", step=step_id)
+    return project
+
+
+async def step_to_decide(db: Database, *, person_id: int, step_id: int) -> tuple[Project, ApprovalStep]:
+    """The open step `step_id` and its project, if this person may decide it now; changes nothing.
+
+    StepNotFound for an id no project has (forged or stale), StepClosed once decided, NotAllowed for anyone but
+    the holder.
+    """
+    async with db.uow(read_only=True) as uow:
+        principal = await uow.people.principal(person_id)
+        project = await _project_of_step(uow, step_id)
+        return project, project.step_to_decide(principal, step_id)
+
+
+@dataclass(frozen=True)
+class StepView:
+    """An approval step as people read it, with the name of whoever decided it (if anyone has)."""
+
+    project: Project
+    step: ApprovalStep
+    decided_by_name: str
+
+
+async def view_step(db: Database, *, step_id: int) -> StepView:
+    """The step `step_id` as it stands now; StepNotFound if no project has it."""
+    async with db.uow(read_only=True) as uow:
+        project = await _project_of_step(uow, step_id)
+        step = next(s for s in project.steps if s.id == step_id)
+        name = (await uow.people.get(step.decided_by)).display_name if step.decided_by is not None else ""
+        return StepView(project, step, name)
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+async def waiting_for(db: Database, *, person_id: int) -> list[Project]:
+    """Every project waiting on this person, the longest-waiting first: open approval steps held by their
+    roles, and stage moves that are theirs or their unit's (Project.waits_for)."""
+    async with db.uow(read_only=True) as uow:
+        principal = await uow.people.principal(person_id)
+        holding = await uow.projects.waiting_on(principal.roles)
+        active = await uow.projects.find(stages=[s for s in Stage if s.is_active()])
+    waiting = {p.id: p for p in holding}
+    waiting |= {p.id: p for p in active if p.id not in waiting and p.open_step() is None and p.waits_for(principal)}
+    return sorted(waiting.values(), key=lambda p: (p.waiting_since() or _EPOCH, p.id or 0))
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    projects: list[Project]
+    total: int
+    page: int  # 0-based
+    pages: int
+
+
+async def overview(
+    db: Database,
+    *,
+    person_id: int,
+    landing_unit: str | None = None,
+    stage: Stage | None = None,
+    page: int = 0,
+    per_page: int = 10,
+) -> ProjectPage:
+    """A page of every project (newest first), filtered by landing unit and stage, for the office and the
+    leaders (NotAllowed for anyone else); a page past the end gives the last one."""
+    async with db.uow(read_only=True) as uow:
+        principal = await uow.people.principal(person_id)
+        if not oversees_all_projects(principal):
+            raise NotAllowed(f"Person {person_id} may not list every project.", move="overview")
+        stages = [stage] if stage is not None else None
+
+        async def fetch(number: int) -> tuple[list[Project], int]:
+            return await uow.projects.page(
+                landing_unit=landing_unit, stages=stages, offset=number * per_page, limit=per_page
+            )
+
+        page = max(page, 0)
+        projects, total = await fetch(page)
+        pages = max(1, -(-total // per_page))
+        if page >= pages:  # the list shrank since the page was offered
+            page = pages - 1
+            projects, total = await fetch(page)
+    return ProjectPage(projects, total, page, pages)

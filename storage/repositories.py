@@ -56,6 +56,31 @@ class ProjectRepository:
             query = query.where(tables.projects.c.stage.in_(list(stages)))
         return list((await self._session.execute(query)).scalars())
 
+    async def by_step(self, step_id: int) -> Project | None:
+        """The project whose route holds approval step `step_id`, if any."""
+        steps = tables.approval_steps
+        query = select(Project).join(steps, steps.c.project_id == tables.projects.c.id).where(steps.c.id == step_id)
+        return (await self._session.execute(query)).scalars().unique().one_or_none()
+
+    async def page(
+        self,
+        *,
+        landing_unit: str | None = None,
+        stages: Iterable[Stage] | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[list[Project], int]:
+        """One page of projects (newest first), filtered like `find`, and how many match in all."""
+        p = tables.projects
+        conditions = []
+        if landing_unit is not None:
+            conditions.append(p.c.landing_unit == landing_unit)
+        if stages is not None:
+            conditions.append(p.c.stage.in_(list(stages)))
+        total = (await self._session.execute(select(func.count()).select_from(p).where(*conditions))).scalar_one()
+        query = select(Project).where(*conditions).order_by(p.c.id.desc()).offset(offset).limit(limit)
+        return list((await self._session.execute(query)).scalars()), int(total)
+
     async def waiting_on(self, roles: Iterable[Role]) -> list[Project]:
         """Projects with an open approval step held by one of these roles, oldest step first."""
         steps = tables.approval_steps
@@ -157,6 +182,32 @@ class AuditLog:
         )
         return int(result.scalar_one())
 
+    async def append_system(
+        self,
+        subject_type: str,
+        subject_id: int,
+        name: str,
+        *,
+        at: datetime,
+        before: dict[str, Any],
+        after: dict[str, Any],
+    ) -> int:
+        """An event the bot itself caused (no person acted), such as a message Telegram refused."""
+        result = await self._session.execute(
+            insert(tables.audit_events)
+            .values(
+                occurred_at=at,
+                actor_person_id=None,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                name=name,
+                before=to_primitive(before),
+                after=to_primitive(after),
+            )
+            .returning(tables.audit_events.c.id)
+        )
+        return int(result.scalar_one())
+
     async def for_subject(self, subject_type: str, subject_id: int) -> Sequence[Any]:
         query = (
             select(tables.audit_events)
@@ -243,6 +294,31 @@ class Outbox:
 
     async def count(self) -> int:
         return int((await self._session.execute(select(func.count()).select_from(tables.outbox))).scalar_one())
+
+    async def count_by_status(self) -> dict[str, int]:
+        """How many rows are in each status."""
+        o = tables.outbox
+        result = await self._session.execute(select(o.c.status, func.count()).group_by(o.c.status))
+        return {str(status): int(n) for status, n in result.tuples()}
+
+    async def mark_interrupted(self, note: str) -> int:
+        """Rows a crash left in `sending` become `unknown` with `note`: Telegram may have them, so never resend."""
+        o = tables.outbox
+        result = await self._session.execute(
+            update(o).where(o.c.status == OutboxStatus.SENDING).values(status=OutboxStatus.UNKNOWN, last_error=note)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def needing_attention(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Rows that did not surely arrive (failed, or unknown after a timeout or crash), newest first."""
+        o = tables.outbox
+        query = (
+            select(o)
+            .where(o.c.status.in_([OutboxStatus.FAILED, OutboxStatus.UNKNOWN]))
+            .order_by(o.c.id.desc())
+            .limit(limit)
+        )
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
 
 
 class CalendarRepository:

@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application, build, make_bot
 from bot.i18n import make_i18n
+from bot.sender import SendingWorker
 from bot.texts import role_label
 from domain.directory import Role
 from sandbox.fake import FakeTelegram
@@ -38,6 +39,7 @@ class RunningSandbox:
     clock: MovableClock
     group: Conversation
     scheduler: AsyncIOScheduler
+    worker: SendingWorker
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @property
@@ -49,6 +51,7 @@ class RunningSandbox:
         with contextlib.suppress(RuntimeError):  # not polling (any more)
             await self.app.dispatcher.stop_polling()
         self.scheduler.shutdown(wait=False)
+        await self.worker.stop()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -77,8 +80,10 @@ async def start_sandbox(
     telegram.watch(app.dispatcher)
     scheduler = build_scheduler(app)
     scheduler.start()
+    worker = SendingWorker(app.sender)
+    worker.start()
     polling = asyncio.create_task(app.dispatcher.start_polling(app.bot, handle_signals=False))
-    return RunningSandbox(telegram, server, app, clock, group, scheduler, [polling])
+    return RunningSandbox(telegram, server, app, clock, group, scheduler, worker, [polling])
 
 
 def _fresh_database(data_dir: Path) -> Path:

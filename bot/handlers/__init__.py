@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, form, groups, invites, language, start
+from bot.handlers import approvals, errors, fallback, form, groups, invites, language, moves, overview, start
 
 
 def routers() -> list[Router]:
@@ -15,6 +15,9 @@ def routers() -> list[Router]:
         invites.router(),
         start.router(),
         language.router(),
+        approvals.router(),
+        moves.router(),
+        overview.router(),
         groups.router(),
         form.router(),
         fallback.router(),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Application, build, make_bot
+from bot.ratelimit import RateLimiter, SendingLimits
 from domain.directory import Role
 from sandbox.fake import FakeTelegram
 from sandbox.limits import Limits
@@ -64,6 +65,8 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     )
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
     app = await build(settings, MovableClock(), bot=bot)
+    # This fake has no flood control, so pacing would only make the stories wait; test_sender covers it.
+    app.sender.limiter = RateLimiter(SendingLimits.unlimited())
     try:
         async with polling(telegram, app.dispatcher, app.bot):
             yield World(telegram, app)

@@ -144,7 +144,7 @@ def test_the_last_approval_approves_the_project(directory: Directory) -> None:
     project.decide_step(COUNTY_HEAD, 1, Decision.APPROVE, NOW)
     project.decide_step(DEPUTY, 2, Decision.APPROVE, NOW)
     assert project.stage is Stage.APPROVED
-    assert project.is_waiting_on() == Role(RoleKind.HEAD, "jianshan")
+    assert project.is_waiting_on() == Role(RoleKind.STAFF, "jianshan")
 
 
 def test_a_land_project_starts_only_after_its_land_is_delisted(directory: Directory) -> None:

@@ -1,0 +1,184 @@
+"""Keep the bot under Telegram's sending limits: a pure asyncio rate limiter on an injectable clock.
+
+Telegram allows about 30 messages a second overall, 20 a minute to one group and about one a second to one
+chat; going over earns a 429 and, repeated, longer bans. The limiter keeps slightly under each limit and
+honours the pauses a 429 asks for. It sends nothing itself: `acquire(chat_id)` returns once a message to
+that chat may go, and counts it as gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+Monotonic = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+GROUP_WINDOW_SECONDS = 60.0
+# Float arithmetic on the clock must not turn "exactly at the slot" into "a hair before it".
+_EPSILON = 1e-9
+_FORGET_EVERY = 1024  # acquisitions between sweeps of idle chats, so memory follows the active chats only
+
+
+@dataclass(frozen=True)
+class SendingLimits:
+    """How fast the sender may go; each default sits slightly under Telegram's limit, to absorb jitter."""
+
+    messages_per_second: float = 28.0
+    """Sustained rate to all chats together (Telegram: about 30 a second)."""
+    global_burst: int = 2
+    """Messages that may go back to back after a lull; no one-second window ever holds more than
+    messages_per_second + global_burst - 1 (29 with the defaults)."""
+    group_messages_per_minute: int = 19
+    """Messages to one group (negative chat id) in any rolling 60 seconds (Telegram: 20)."""
+    chat_messages_per_second: float = 0.9
+    """Sustained rate to one chat (Telegram: about 1 a second)."""
+    chat_burst: int = 2
+    """Messages one chat may receive back to back before its own rate applies."""
+    enabled: bool = True
+    """False lets everything through at once (tests against a fake without limits); 429 pauses still hold."""
+
+    def __post_init__(self) -> None:
+        if min(self.messages_per_second, self.chat_messages_per_second) <= 0:
+            raise ValueError("sending rates must be positive")
+        if min(self.global_burst, self.group_messages_per_minute, self.chat_burst) < 1:
+            raise ValueError("bursts and the per-group allowance must be at least 1")
+
+    @classmethod
+    def unlimited(cls) -> SendingLimits:
+        """Limits that never hold a message back (only a 429's pause does)."""
+        return cls(enabled=False)
+
+
+@dataclass
+class _Bucket:
+    """A token bucket: `rate` tokens a second up to `capacity`; one token per message."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float
+
+    def refill(self, now: float) -> None:
+        if now > self.stamp:
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+
+    def wait(self, now: float) -> float:
+        self.refill(now)
+        return 0.0 if self.tokens >= 1 - _EPSILON else (1 - self.tokens) / self.rate
+
+    def take(self, now: float) -> None:
+        self.refill(now)
+        self.tokens -= 1
+
+
+@dataclass
+class _Chat:
+    bucket: _Bucket
+    window: deque[float] = field(default_factory=deque)  # groups only: send times within the last minute
+    paused_until: float = 0.0
+    last_sent: float | None = None
+    before_last: float | None = None
+
+
+class RateLimiter:
+    """Admits messages per chat under the global, per-group and per-chat limits and any 429 pause."""
+
+    def __init__(
+        self, limits: SendingLimits | None = None, *, clock: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> None:
+        self.limits = limits or SendingLimits()
+        self._clock, self._sleep = clock, sleep
+        now = clock()
+        burst = float(self.limits.global_burst)
+        self._global = _Bucket(self.limits.messages_per_second, burst, burst, now)
+        self._all_paused_until = 0.0
+        self._chats: dict[int, _Chat] = {}
+        self._acquired = 0
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait for the earliest moment a message to `chat_id` may go, and count it as sent then."""
+        while (wait := self.delay(chat_id)) > 0:
+            await self._sleep(wait)
+        self._record(chat_id, self._clock())
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on the limiter's clock, for a caller that waits for the limits' sake (a test's moves it)."""
+        await self._sleep(seconds)
+
+    def delay(self, chat_id: int) -> float:
+        """Seconds until a message to `chat_id` may go, under every limit (0 when it may go now)."""
+        now = self._clock()
+        global_wait = self._global.wait(now) if self.limits.enabled else 0.0
+        return max(global_wait, self._all_paused_until - now, self.chat_ready_at(chat_id) - now, 0.0)
+
+    def chat_ready_at(self, chat_id: int) -> float:
+        """When this chat's own limits and pauses next let a message go (monotonic); 0.0 if they do now.
+
+        The global limit, shared by every chat, is left out: this ranks chats against each other.
+        """
+        now = self._clock()
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return 0.0
+        ready = chat.paused_until
+        if self.limits.enabled:
+            ready = max(ready, now + chat.bucket.wait(now))
+            if chat_id < 0:
+                ready = max(ready, self._group_ready_at(chat.window, now))
+        return ready if ready > now else 0.0
+
+    def pause(self, chat_id: int, seconds: float) -> None:
+        """Hold every message to `chat_id` for `seconds` (Telegram's retry_after for that chat)."""
+        now = self._clock()
+        chat = self._chat(chat_id, now)
+        chat.paused_until = max(chat.paused_until, now + seconds)
+
+    def pause_all(self, seconds: float) -> None:
+        """Hold every message to every chat for `seconds` (a flood wait for the whole bot)."""
+        self._all_paused_until = max(self._all_paused_until, self._clock() + seconds)
+
+    def was_quiet(self, chat_id: int) -> bool:
+        """True if the chat's last message was its only one within a minute, so a 429 for it is not its own."""
+        chat = self._chats.get(chat_id)
+        if chat is None or chat.before_last is None or chat.last_sent is None:
+            return True
+        return chat.last_sent - chat.before_last >= GROUP_WINDOW_SECONDS
+
+    def _group_ready_at(self, window: deque[float], now: float) -> float:
+        while window and window[0] <= now - GROUP_WINDOW_SECONDS + _EPSILON:
+            window.popleft()
+        allowed = self.limits.group_messages_per_minute
+        return now if len(window) < allowed else window[len(window) - allowed] + GROUP_WINDOW_SECONDS
+
+    def _chat(self, chat_id: int, now: float) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            burst = float(self.limits.chat_burst)
+            chat = self._chats[chat_id] = _Chat(_Bucket(self.limits.chat_messages_per_second, burst, burst, now))
+        return chat
+
+    def _record(self, chat_id: int, now: float) -> None:
+        chat = self._chat(chat_id, now)
+        if self.limits.enabled:
+            self._global.take(now)
+            chat.bucket.take(now)
+            if chat_id < 0:
+                chat.window.append(now)
+        chat.before_last, chat.last_sent = chat.last_sent, now
+        self._acquired += 1
+        if self._acquired % _FORGET_EVERY == 0:
+            self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop chats that no limit or pause holds any more: a fresh entry would behave the same."""
+        for chat_id, chat in list(self._chats.items()):
+            chat.bucket.refill(now)
+            full = chat.bucket.tokens >= chat.bucket.capacity - _EPSILON
+            long_ago = chat.last_sent is None or now - chat.last_sent > GROUP_WINDOW_SECONDS
+            if full and long_ago and chat.paused_until <= now:
+                del self._chats[chat_id]
