@@ -30,7 +30,7 @@ from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "form", "help", "whoami", "language")
+COMMANDS = ("start", "status", "todo", "form", "projects", "help", "whoami", "language")
 
 
 class MissingToken(RuntimeError):

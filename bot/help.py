@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.directory import Role, RoleKind
+from domain.project import OVERSEERS
 
 # For every bound person, whatever their roles.
-EVERYONE: tuple[str, ...] = ("help.whoami", "help.language", "help.help")
+EVERYONE: tuple[str, ...] = ("help.status", "help.todo", "help.whoami", "help.language", "help.help")
 
 # Per role kind; a person with several roles sees each line once.
 BY_ROLE_KIND: dict[RoleKind, tuple[str, ...]] = {
     RoleKind.ADMIN: ("help.invite",),
+    **{kind: ("help.projects",) for kind in OVERSEERS},
     RoleKind.STAFF: ("form.help",),
     RoleKind.HEAD: ("form.help",),
 }

@@ -167,7 +167,7 @@ class Project:
         name: str,
         landing_unit: str,
         now: datetime,
-        category: Category = Category.INDUSTRY,
+        category: Category | None = None,
     ) -> Project:
         """A new project at 谋划, opened by its landing unit (a 区块 or 乡镇/街道) or the office."""
         unit = directory.unit(landing_unit)
@@ -178,13 +178,14 @@ class Project:
         project = cls(
             name=_clean_text(name, "name", NAME_MAX_LENGTH),
             landing_unit=unit.code,
-            deputy=directory.deputy_for(category),
-            joint_reviewer=directory.joint_reviewer_for(category).code,
+            # Until the form names the category, the 工业 portfolio stands in; answering it reassigns both.
+            deputy=directory.deputy_for(category or Category.INDUSTRY),
+            joint_reviewer=directory.joint_reviewer_for(category or Category.INDUSTRY).code,
             declared_by_jinpan=unit.code == directory.jinpan_unit,
             created_by=principal.person_id,
             created_at=now,
             stage_since=now,
-            form=ApprovalForm(category=category),
+            form=ApprovalForm(category=category),  # None leaves the question open for the cadre
         )
         check_party(Move.CREATE, project.parties_of(principal))
         project._record(
@@ -325,7 +326,10 @@ class Project:
             now,
             {"stage": Stage.REVIEWED},
             {"stage": self.stage, "leader": self.deputy, "members": members, "formed_on": formed_on},
-            notify=(self.deputy, *(Role(RoleKind.HEAD, u) for u in members if u != self.landing_unit)),
+            notify=(
+                self.deputy,
+                *(Role(kind, u) for u in members if u != self.landing_unit for kind in (RoleKind.HEAD, RoleKind.STAFF)),
+            ),
         )
 
     def record_opinion(

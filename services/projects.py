@@ -32,7 +32,7 @@ async def create_project(
     name: str,
     landing_unit: str,
     now: datetime,
-    category: Category = Category.INDUSTRY,
+    category: Category | None = None,
 ) -> Project:
     """Open a project at 谋划 for a landing unit (区块 or 乡镇/街道)."""
     async with db.uow() as uow:

@@ -97,8 +97,11 @@ async def test_a_cadre_fills_the_whole_form_in_the_group_and_submits_it_after_th
     cadre = await world.person("李尖山", JIANSHAN)
     group, project_id = await project_group(world, cadre)
     await cadre.says(group, "/form")
+    first = latest(group)  # a new project names no category yet: that is the first question, as buttons
+    assert asks(first, "产业类别") and "工业" in first.button_texts and first.reply_to_message_id
+    await tap(cadre, group, "工业")
     question = latest(group)
-    assert asks(question, "总投资") and question.forces_reply and question.reply_to_message_id
+    assert asks(question, "总投资") and question.forces_reply
     for step in (
         "3亿元",
         "是",
@@ -271,7 +274,9 @@ async def test_in_private_the_cadre_picks_the_project_and_answers_without_replyi
     offer = latest(chat)
     assert offer.button_texts == ["中药饮片项目", "民宿项目"]
     question = await tap(cadre, chat, "民宿项目")
-    assert "《民宿项目》" in (question.text or "") and asks(question, "总投资") and not offer.button_texts
+    assert "《民宿项目》" in (question.text or "") and asks(question, "产业类别") and not offer.button_texts
+    question = await tap(cadre, chat, "文旅")
+    assert asks(question, "总投资")
     await cadre.says(chat, "7.5亿")
     assert other.id is not None
     assert (await form_of(world, other.id)).total_investment == Money(Decimal("750000000.00"), Currency.CNY)
