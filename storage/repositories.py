@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, inspect, or_, select, update
+from sqlalchemy import func, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -252,17 +252,6 @@ class Outbox:
             select(tables.outbox).where(tables.outbox.c.status == "pending").order_by(tables.outbox.c.id).limit(limit)
         )
         return (await self._session.execute(query)).mappings().all()
-
-    async def due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
-        """Pending rows whose time has come, oldest first."""
-        o = tables.outbox
-        query = (
-            select(o)
-            .where(o.c.status == OutboxStatus.PENDING, or_(o.c.not_before.is_(None), o.c.not_before <= now))
-            .order_by(o.c.id)
-            .limit(limit)
-        )
-        return [dict(row) for row in (await self._session.execute(query)).mappings()]
 
     async def claim(self, row_id: int) -> bool:
         """Take a pending row for sending; False if another sender took it first."""
