@@ -14,9 +14,10 @@ from domain.directory import Role, RoleKind
 from domain.form import ApprovalForm, AttractionMethod, Gender
 from domain.lifecycle import Stage
 from domain.quantities import Currency, Money
-from sandbox.scenario import Conversation, MessageView, Person
+from sandbox.scenario import Conversation, Person
 from services import projects as uc
 from tests.bot.conftest import World
+from tests.bot.story import INDUSTRIAL_35_MU, answer_each, asks, latest, reply, tap
 from tests.factories import NOW, complete_form
 from tests.sandbox.support import polling, wait_until
 from tests.test_locales import CATALOGS
@@ -73,26 +74,6 @@ async def form_of(world: World, project_id: int) -> ApprovalForm:
     return (await uc.get_project(world.app.db, project_id)).form
 
 
-def latest(chat: Conversation) -> MessageView:
-    return chat.bot_messages()[-1]
-
-
-async def reply(person: Person, chat: Conversation, text: str, *, to: MessageView | None = None) -> MessageView:
-    """The person replies to the bot's latest message (or `to`); gives back what the bot said next."""
-    await person.replies(chat, to=to or latest(chat), text=text)
-    return latest(chat)
-
-
-async def tap(person: Person, chat: Conversation, button: str, *, on: MessageView | None = None) -> MessageView:
-    await person.taps(on or latest(chat), button)
-    return latest(chat)
-
-
-def asks(message: MessageView, label: str) -> bool:
-    """The message is a question about the field with this label."""
-    return f" {label}（" in (message.text or "")
-
-
 async def test_a_cadre_fills_the_whole_form_in_the_group_and_submits_it_after_the_argument(world: World) -> None:
     cadre = await world.person("李尖山", JIANSHAN)
     group, project_id = await project_group(world, cadre)
@@ -102,44 +83,7 @@ async def test_a_cadre_fills_the_whole_form_in_the_group_and_submits_it_after_th
     await tap(cadre, group, "工业")
     question = latest(group)
     assert asks(question, "总投资") and question.forces_reply
-    for step in (
-        "3亿元",
-        "是",
-        "是",
-        "三十五亩",
-        "否",
-        "尖山",
-        "亲情招商",
-        "上海",
-        "跳过",
-        "王建国",
-        "男",
-        "五十二岁",
-        "/skip",
-        "/skip",
-        "138 0579 1234",
-        "/skip",
-        "/skip",
-        "浙江磐石药业有限公司",
-        "中药饮片生产，年销售 2 亿元",
-        "/skip",
-        "中药饮片生产线",
-        "2027 年 3 月开工，2028 年投产",
-        "/skip",
-        "/skip",
-        "/skip",
-        "张三、李四",
-        "11月20日",
-        "尖山镇工业功能区",
-        "2027年3月",
-    ):
-        question = latest(group)
-        if step in question.button_texts:
-            await tap(cadre, group, step)
-        elif step.startswith("/"):
-            await cadre.says(group, step)
-        else:
-            await reply(cadre, group, step)
+    await answer_each(cadre, group, INDUSTRIAL_35_MU)
     card = latest(group)
     assert "落地审批表：中药饮片项目" in (card.text or "") and "上海招商联络处" in (card.text or "")
     assert "必填项已全部填写" in (card.text or "")

@@ -12,6 +12,8 @@ from domain.records import StepStatus
 from services import projects as uc
 from tests.bot.conftest import World
 from tests.bot.moves_support import (
+    DECISIONS,
+    MEETING_DECISIONS,
     TODAY,
     answer,
     cast_of,
@@ -24,9 +26,6 @@ from tests.bot.moves_support import (
 )
 from tests.factories import NOW
 from tests.journeys import ident, pending
-
-DECISIONS = ["✅ 同意", "❌ 不同意", "↩️ 退回修改"]
-MEETING_DECISIONS = ["✅ 通过", "❌ 不通过", "↩️ 退回修改"]
 
 
 async def test_a_35_mu_industrial_project_goes_from_review_to_construction_by_buttons(world: World) -> None:
