@@ -74,6 +74,13 @@ class ProcessedUpdates:
         query = select(tables.processed_updates.c.update_id).where(tables.processed_updates.c.update_id == update_id)
         return (await self._session.execute(query)).first() is not None
 
+    async def forget_before(self, moment: datetime) -> int:
+        """Drop the record of updates handled before `moment` (Telegram redelivers for a day at most)."""
+        result = await self._session.execute(
+            delete(tables.processed_updates).where(tables.processed_updates.c.handled_at < moment)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def remember(self, update_id: int, now: datetime) -> bool:
         """Record the update as handled; False if it already was."""
         try:

@@ -6,7 +6,7 @@ down over a due date and still do the right thing when it starts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from bot.app import Application
 
 DELIVERY_INTERVAL_SECONDS = 1
+# Telegram keeps undelivered updates for 24 hours; remembering handled ones for a week is ample.
+UPDATE_MEMORY = timedelta(days=7)
 
 
 def build_scheduler(app: Application) -> AsyncIOScheduler:
@@ -29,4 +31,22 @@ def build_scheduler(app: Application) -> AsyncIOScheduler:
         coalesce=True,
         next_run_time=datetime.now(UTC),  # the scheduler keeps wall time; the jobs read the app clock
     )
+    scheduler.add_job(
+        forget_old_updates,
+        "interval",
+        hours=6,
+        args=[app],
+        id="forget_old_updates",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
     return scheduler
+
+
+async def forget_old_updates(app: Application) -> int:
+    """Prune the once-per-update records past the window in which Telegram could deliver an update again."""
+    async with app.db.uow() as uow:
+        dropped = await uow.processed_updates.forget_before(app.clock.now() - UPDATE_MEMORY)
+        await uow.commit()
+    return dropped

@@ -82,3 +82,18 @@ async def test_the_same_update_delivered_twice_is_answered_once(world: World) ->
     for _ in range(2):  # as after a crash before Telegram learnt the update was confirmed
         await world.app.dispatcher.feed_update(world.app.bot, update)
     assert len(chat.bot_messages()) == 1
+
+
+async def test_handled_updates_are_forgotten_after_a_week(world: World) -> None:
+    from datetime import timedelta
+
+    from zhikong.scheduler import forget_old_updates
+
+    now = world.app.clock.now()
+    async with world.app.db.uow() as uow:
+        await uow.processed_updates.remember(1, now - timedelta(days=8))
+        await uow.processed_updates.remember(2, now - timedelta(days=1))
+        await uow.commit()
+    assert await forget_old_updates(world.app) == 1
+    async with world.app.db.uow(read_only=True) as uow:
+        assert (await uow.processed_updates.seen(1), await uow.processed_updates.seen(2)) == (False, True)
