@@ -380,3 +380,17 @@ async def overview(
             page = pages - 1
             projects, total = await fetch(page)
     return ProjectPage(projects, total, page, pages)
+
+
+# The events whose notice asks the holder of the step then open to decide it (see bot/notices_approval.py).
+STEP_REQUEST_KEYS = ("project.open_approval", "project.resubmit", "project.decide_step")
+
+
+async def step_request_copies(db: Database, *, step_id: int) -> list[tuple[int, int]]:
+    """Every (chat, message) where the request to decide this step was delivered, to update once it is decided."""
+    async with db.uow(read_only=True) as uow:
+        project = await uow.projects.by_step(step_id)
+        if project is None or project.id is None:
+            return []
+        rows = await uow.outbox.sent_copies(project.id, STEP_REQUEST_KEYS)
+    return [(int(r["chat_id"]), int(r["sent_message_id"])) for r in rows if r["params"].get("open_step_id") == step_id]

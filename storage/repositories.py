@@ -253,6 +253,22 @@ class Outbox:
         )
         return (await self._session.execute(query)).mappings().all()
 
+    async def sent_copies(self, project_id: int, message_keys: Iterable[str]) -> list[dict[str, Any]]:
+        """The sent rows of these kinds for one project's events: chat, Telegram message id and params."""
+        o, a = tables.outbox, tables.audit_events
+        query = (
+            select(o.c.chat_id, o.c.sent_message_id, o.c.params)
+            .join(a, a.c.id == o.c.event_id)
+            .where(
+                a.c.subject_type == "project",
+                a.c.subject_id == project_id,
+                o.c.status == OutboxStatus.SENT,
+                o.c.sent_message_id.is_not(None),
+                o.c.message_key.in_(list(message_keys)),
+            )
+        )
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
+
     async def claim(self, row_id: int) -> bool:
         """Take a pending row for sending; False if another sender took it first."""
         o = tables.outbox

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, User
@@ -227,7 +227,13 @@ class MoveTalk:
     # ---- the tapped message ----------------------------------------------------------------------------------
     async def _show_decided(self, draft: Draft) -> None:
         view = await uc.view_step(self.db, step_id=draft.step_id)
-        await self.show_decided(draft.origin_id, decided_text(view, self.directory))
+        text = decided_text(view, self.directory)
+        await self.show_decided(draft.origin_id, text)
+        # The same request went to the group and to each holder in private: none should keep live buttons.
+        for chat_id, message_id in await uc.step_request_copies(self.db, step_id=draft.step_id):
+            if (chat_id, message_id) != (self.chat_id, draft.origin_id):
+                with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+                    await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
 
     async def show_decided(self, message_id: int, text: str) -> None:
         """Put what became of a step in place of the request (and its buttons)."""
