@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -28,8 +30,15 @@ CATALOGS = {language: catalog(language) for language in LANGUAGES}
 
 
 def all_error_codes() -> set[str]:
-    import domain.answers, domain.calendar, domain.scoring, services.people, storage.repositories, storage.uow  # noqa: E401, F401, I001
+    """The code of every DomainError subclass anywhere in the layers that raise them."""
+    import domain
+    import services
+    import storage
 
+    for package in (domain, services, storage):
+        for module in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
+            if ".migrations" not in module.name:
+                importlib.import_module(module.name)
     found, todo = set(), [DomainError]
     while todo:
         cls = todo.pop()
@@ -65,3 +74,11 @@ def test_every_domain_error_stage_role_field_and_hint_has_words() -> None:
 def test_chinese_comes_first_and_speaks_chinese() -> None:
     assert re.search(r"[\u4e00-\u9fff]", CATALOGS["zh"]["start.unbound"])
     assert not re.search(r"[\u4e00-\u9fff]", CATALOGS["en"]["help.bound"])
+
+
+def test_every_announced_move_has_a_notice() -> None:
+    from domain.lifecycle import Move
+    from services.events import QUIET_EVENTS
+
+    announced = {m.value for m in Move} - QUIET_EVENTS - {Move.EDIT_FORM.value}  # edits are the quiet form_edited
+    assert sorted(f"notice.{name}" for name in announced if f"notice.{name}" not in CATALOGS["zh"]) == []
