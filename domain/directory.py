@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -99,6 +100,22 @@ class Directory:
             raise UnknownUnit(f"No unit is coded or named {code_or_name!r}.", unit=code_or_name)
         return found
 
+    def named(self, text: str, kinds: Iterable[UnitKind]) -> Unit:
+        """The one unit of these kinds that `text` names, exactly or as people shorten it ("尖山" for 尖山镇,
+        "北京联络处" for 北京招商联络处, "发改局" for 县发改局); UnknownUnit when none or several match."""
+        wanted_kinds = tuple(kinds)
+        exact = self.units.get(text) or self._by_name.get(text)
+        if exact is not None and exact.kind in wanted_kinds:
+            return exact
+        wanted = _name_core(text)
+        candidates = self.of_kind(*wanted_kinds)
+        matches = [u for u in candidates if wanted and _name_core(u.name) == wanted]
+        if not matches:
+            matches = [u for u in candidates if wanted and _name_core(u.name).startswith(wanted)]
+        if len(matches) != 1:
+            raise UnknownUnit(f"{len(matches)} units match {text!r}.", unit=text, matches=len(matches))
+        return matches[0]
+
     def of_kind(self, *kinds: UnitKind) -> list[Unit]:
         return [u for u in self.units.values() if u.kind in kinds]
 
@@ -140,6 +157,23 @@ _SCOPE_KINDS: dict[RoleKind, tuple[UnitKind, ...]] = {
 def scope_kinds(kind: RoleKind) -> tuple[UnitKind, ...]:
     """The kinds of unit a role of this kind may be scoped to; empty for county-wide roles."""
     return _SCOPE_KINDS.get(kind, ())
+
+
+# What people leave off a unit's name when they type it: the county's name before it, its kind after it.
+_NAME_PREFIXES = ("磐安县", "磐安", "县")
+_NAME_SUFFIXES = ("招商联络处", "联络处", "开发建设指挥部", "开发建设中心", "开发区", "产业园", "街道", "镇", "乡")
+
+
+def _name_core(name: str) -> str:
+    core = unicodedata.normalize("NFKC", name).strip()
+    for prefix in _NAME_PREFIXES:
+        if core.startswith(prefix) and len(core) > len(prefix):
+            core = core.removeprefix(prefix)
+            break
+    for suffix in _NAME_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            return core.removesuffix(suffix)
+    return core
 
 
 class UnknownUnit(DomainError):

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
@@ -144,19 +143,6 @@ UNIT_KINDS: Final[dict[str, tuple[UnitKind, ...]]] = {
     "attracting_unit": tuple(k for k in UnitKind if k is not UnitKind.LEADER_POST),
     "source_liaison_office": (UnitKind.LIAISON_OFFICE,),
 }
-# What people leave off a unit's name ("尖山" for 尖山镇, "北京联络处" for 北京招商联络处, "发改局" for 县发改局).
-_NAME_SUFFIXES: Final = (
-    "招商联络处",
-    "联络处",
-    "开发建设指挥部",
-    "开发建设中心",
-    "开发区",
-    "产业园",
-    "街道",
-    "镇",
-    "乡",
-)
-_NAME_PREFIXES: Final = ("磐安县", "磐安", "县")
 
 
 def read(spec: FieldSpec, text: str, *, today: date, directory: Directory) -> Any:
@@ -169,32 +155,10 @@ def read(spec: FieldSpec, text: str, *, today: date, directory: Directory) -> An
 
 def find_unit(spec: FieldSpec, text: str, directory: Directory) -> Unit:
     """The one unit of the kinds the field takes named by `text`, with or without its usual prefix and suffix."""
-    kinds = UNIT_KINDS.get(spec.name, tuple(UnitKind))
     try:
-        exact = directory.find(text)
-    except UnknownUnit:
-        exact = None
-    if exact is not None and exact.kind in kinds:
-        return exact
-    wanted = _core(text)
-    matches = [u for u in directory.of_kind(*kinds) if wanted and _core(u.name) == wanted]
-    if not matches:
-        matches = [u for u in directory.of_kind(*kinds) if wanted and _core(u.name).startswith(wanted)]
-    if len(matches) != 1:
-        raise AnswerError(spec, text, reason=f"{len(matches)} units match")
-    return matches[0]
-
-
-def _core(name: str) -> str:
-    core = unicodedata.normalize("NFKC", name).strip()
-    for prefix in _NAME_PREFIXES:
-        if core.startswith(prefix) and len(core) > len(prefix):
-            core = core.removeprefix(prefix)
-            break
-    for suffix in _NAME_SUFFIXES:
-        if core.endswith(suffix) and len(core) > len(suffix):
-            return core.removesuffix(suffix)
-    return core
+        return directory.named(text, UNIT_KINDS.get(spec.name, tuple(UnitKind)))
+    except UnknownUnit as error:
+        raise AnswerError(spec, text, reason=str(error)) from error
 
 
 # ---- showing answers -----------------------------------------------------------------------------------------

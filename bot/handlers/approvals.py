@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.moves import Draft, questions_for
@@ -27,13 +27,13 @@ from storage.uow import Database
 GROUP_TYPES = frozenset({"group", "supergroup"})
 
 
-def talk_for(message: Message, query: CallbackQuery, principal: Principal, data: dict[str, Any]) -> MoveTalk:
-    """The move conversation of whoever tapped, in the chat of the tapped message."""
+def talk_for(message: Message, user: User, principal: Principal, data: dict[str, Any]) -> MoveTalk:
+    """The move conversation of `user` (who tapped or wrote) in the chat of `message`."""
     return MoveTalk(
         bot=data["bot"],
         chat_id=message.chat.id,
         in_group=message.chat.type in GROUP_TYPES,
-        user=query.from_user,
+        user=user,
         principal=principal,
         state=data["state"],
         db=data["db"],
@@ -59,7 +59,7 @@ async def decision_tapped(
         return
     except StepClosed:
         view = await uc.view_step(db, step_id=step_id)
-        talk = talk_for(message, query, principal, data)
+        talk = talk_for(message, query.from_user, principal, data)
         await talk.show_decided(message.message_id, decided_text(view, directory))
         await query.answer(_("moves.step_closed"), show_alert=True)
         return
@@ -83,7 +83,7 @@ async def decision_tapped(
         choice=callback_data.d.value,
         pending=questions_for(Move.DECIDE_STEP, decision=callback_data.d, meeting=meeting),
     )
-    await talk_for(message, query, principal, data).start(draft)
+    await talk_for(message, query.from_user, principal, data).start(draft)
     await query.answer()
 
 

@@ -95,7 +95,7 @@ async def move_tapped(query: CallbackQuery, callback_data: MoveTap, principal: P
         choice=choice,
         pending=questions_for(move),
     )
-    await talk_for(message, query, principal, data).start(draft)
+    await talk_for(message, query.from_user, principal, data).start(draft)
     await query.answer()
 
 
@@ -113,7 +113,7 @@ async def _own_draft(
     """The tapper's move in progress, if the tapped message belongs to it; else None, and they are told."""
     message = query.message
     if principal is not None and isinstance(message, Message):
-        talk = talk_for(message, query, principal, data)
+        talk = talk_for(message, query.from_user, principal, data)
         draft = await talk.draft()
         if draft is not None and message.message_id in (draft.origin_id, draft.question_id):
             return talk, draft
@@ -165,29 +165,14 @@ async def to_my_question(message: Message, state: FSMContext) -> bool:
     return draft is not None and replied is not None and replied.message_id == draft.question_id
 
 
-def _message_talk(message: Message, principal: Principal, data: dict[str, Any]) -> MoveTalk:
-    assert message.from_user is not None
-    return MoveTalk(
-        bot=data["bot"],
-        chat_id=message.chat.id,
-        in_group=message.chat.type in GROUP_TYPES,
-        user=message.from_user,
-        principal=principal,
-        state=data["state"],
-        db=data["db"],
-        directory=data["directory"],
-        clock=data["clock"],
-    )
-
-
 def _reply_to(message: Message) -> int | None:
     return message.message_id if message.chat.type in GROUP_TYPES else None
 
 
 async def answer_given(message: Message, principal: Principal | None, **data: Any) -> None:
-    if principal is None:
+    if principal is None or message.from_user is None:
         return
-    talk = _message_talk(message, principal, data)
+    talk = talk_for(message, message.from_user, principal, data)
     draft = await talk.draft()
     if draft is not None and message.text is not None:
         await talk.answer(draft, message.text, reply_to=_reply_to(message))
@@ -195,9 +180,9 @@ async def answer_given(message: Message, principal: Principal | None, **data: An
 
 async def cancel(message: Message, principal: Principal | None, **data: Any) -> None:
     """/cancel during a move: nothing is changed."""
-    if principal is None:
+    if principal is None or message.from_user is None:
         return
-    talk = _message_talk(message, principal, data)
+    talk = talk_for(message, message.from_user, principal, data)
     draft = await talk.draft()
     if draft is not None:
         await talk.cancel(draft)

@@ -197,3 +197,29 @@ def test_the_form_refuses_a_value_of_the_wrong_type(directory: Directory, field:
     project = new_project(directory)
     with pytest.raises(InvalidValue, match=field):
         project.edit_form(CADRE, directory, NOW, **{field: value})
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("尖山镇", "jianshan"),
+        ("尖山", "jianshan"),
+        ("北京联络处", "liaison_beijing"),
+        ("发改局", "development_reform"),
+        ("磐安工业园区", "industrial_park"),
+        ("金磐", "jinpan"),
+    ],
+)
+def test_a_unit_is_found_by_the_name_people_type(directory: Directory, typed: str, code: str) -> None:
+    from domain.directory import UnitKind
+
+    assert directory.named(typed, [k for k in UnitKind if k is not UnitKind.LEADER_POST]).code == code
+
+
+def test_a_name_matching_no_unit_or_several_is_refused(directory: Directory) -> None:
+    from domain.directory import UnitKind, UnknownUnit
+
+    with pytest.raises(UnknownUnit):
+        directory.named("火星", list(UnitKind))
+    with pytest.raises(UnknownUnit):
+        directory.named("县", list(UnitKind))
