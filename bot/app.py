@@ -23,7 +23,10 @@ from bot.retry import HandlingUpdate, RetryAfterInHandlers
 from bot.sender import Sender, SendingWorker
 from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
-from services.setup import open_database, read_directory
+from domain.scoring import ScoringRules, load_default_scoring_rules
+from domain.supervision import SupervisionRules, load_default_supervision_rules
+from services.setup import open_database, read_directory, read_scoring_rules, read_supervision_rules
+from services.supervise import Supervision, supervise
 from storage.uow import Database
 from zhikong.clock import Clock, SystemClock
 from zhikong.scheduler import build_scheduler
@@ -45,6 +48,8 @@ class Application:
     directory: Directory
     clock: Clock
     i18n: I18n
+    rules: SupervisionRules = field(default_factory=load_default_supervision_rules)
+    scoring: ScoringRules = field(default_factory=load_default_scoring_rules)
     # One sender for the worker and the scheduler's tick alike: they share its limiter and take turns.
     sender: Sender = field(init=False, repr=False)
 
@@ -56,13 +61,37 @@ class Application:
         sent = await self.sender.deliver_due()
         return sent + await CardKeeper(self.bot, self.db, self.directory, self.clock, self.i18n).refresh_due()
 
+    @property
+    def supervision(self) -> Supervision:
+        return Supervision(self.db, self.directory, self.rules, self.scoring)
+
+    async def supervise(self) -> dict[str, int]:
+        """One supervision pass at the application's time: prompts, reminders, warnings, 通报 that are due."""
+        return await supervise(self.supervision, self.clock.now())
+
 
 def build_dispatcher(
-    db: Database, directory: Directory, clock: Clock, default_language: str = "zh", redis_url: str | None = None
+    db: Database,
+    directory: Directory,
+    clock: Clock,
+    default_language: str = "zh",
+    redis_url: str | None = None,
+    *,
+    rules: SupervisionRules | None = None,
+    scoring: ScoringRules | None = None,
 ) -> Dispatcher:
-    """A dispatcher with every router and middleware, sharing `db`, `directory` and `clock` with handlers."""
+    """A dispatcher with every router and middleware, sharing `db`, `directory`, `clock` and the rules with
+    handlers."""
     storage, isolation = make_storage(db, clock, redis_url)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, db=db, directory=directory, clock=clock)
+    dispatcher = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        db=db,
+        directory=directory,
+        clock=clock,
+        rules=rules or load_default_supervision_rules(),
+        scoring=scoring or load_default_scoring_rules(),
+    )
     dispatcher.update.outer_middleware(OncePerUpdate(db, clock))
     dispatcher.update.outer_middleware(HandlingUpdate())
     i18n = make_i18n(default_language)
@@ -90,10 +119,14 @@ async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | No
     directory = read_directory(settings.directory_file)
     db = await open_database(settings.database_url, directory)
     clock = clock or SystemClock()
-    dispatcher = build_dispatcher(db, directory, clock, settings.default_language, settings.redis_url)
+    rules = read_supervision_rules(settings.supervision_file)
+    scoring = read_scoring_rules(settings.scoring_file)
+    dispatcher = build_dispatcher(
+        db, directory, clock, settings.default_language, settings.redis_url, rules=rules, scoring=scoring
+    )
     dispatcher["invite_ttl"] = timedelta(hours=settings.invite_ttl_hours)  # handler data for /invite
     bot.session.middleware(RetryAfterInHandlers())
-    return Application(bot, dispatcher, db, directory, clock, make_i18n(settings.default_language))
+    return Application(bot, dispatcher, db, directory, clock, make_i18n(settings.default_language), rules, scoring)
 
 
 async def publish_commands(app: Application) -> None:

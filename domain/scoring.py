@@ -110,7 +110,11 @@ def _coerce(key: str, value: Any, expected_type: type) -> Any:
 
 def load_default_scoring_rules() -> ScoringRules:
     """Rules from the packaged zhikong/data/scoring.toml."""
-    text = resources.files("zhikong.data").joinpath("scoring.toml").read_text(encoding="utf-8")
+    return parse_scoring_rules(resources.files("zhikong.data").joinpath("scoring.toml").read_text(encoding="utf-8"))
+
+
+def parse_scoring_rules(text: str) -> ScoringRules:
+    """Rules from the text of a scoring.toml."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

@@ -7,6 +7,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from domain.directory import Directory, load_directory
+from domain.scoring import ScoringRules, load_default_scoring_rules, parse_scoring_rules
+from domain.supervision import SupervisionRules, load_default_supervision_rules, parse_supervision_rules
 from storage import migrate
 from storage.engine import create_engine
 from storage.uow import Database
@@ -16,6 +18,16 @@ def read_directory(path: Path | None = None) -> Directory:
     """The directory from `path`, or the packaged data file when none is given."""
     text = path.read_text("utf-8") if path else (files("zhikong.data") / "directory.toml").read_text("utf-8")
     return load_directory(tomllib.loads(text))
+
+
+def read_scoring_rules(path: Path | None = None) -> ScoringRules:
+    """The scoring rules from `path`, or the packaged scoring.toml when none is given."""
+    return parse_scoring_rules(path.read_text("utf-8")) if path else load_default_scoring_rules()
+
+
+def read_supervision_rules(path: Path | None = None) -> SupervisionRules:
+    """The supervision rules from `path`, or the packaged supervision.toml when none is given."""
+    return parse_supervision_rules(path.read_text("utf-8")) if path else load_default_supervision_rules()
 
 
 async def open_database(url: str, directory: Directory) -> Database:

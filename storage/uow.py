@@ -9,7 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import DomainError
 from storage.bot_state import CardRepository, ConversationStateRepository, InviteRepository, ProcessedUpdates
+from storage.bulletins import BulletinRepository
+from storage.liaison import LiaisonRepository
 from storage.orm import start_mappers
+from storage.progress import ProgressRepository
 from storage.repositories import (
     AuditLog,
     CalendarRepository,
@@ -18,6 +21,9 @@ from storage.repositories import (
     ProjectRepository,
     UnitRepository,
 )
+from storage.supervision import AlarmLedger, AssessmentMarks
+from storage.targets import TargetRepository
+from storage.tasks import TaskRepository
 
 
 class ConcurrentUpdate(DomainError):
@@ -37,6 +43,13 @@ class UnitOfWork:
     conversations: ConversationStateRepository
     processed_updates: ProcessedUpdates
     cards: CardRepository
+    alarms: AlarmLedger
+    marks: AssessmentMarks
+    progress: ProgressRepository
+    tasks: TaskRepository
+    bulletins: BulletinRepository
+    targets: TargetRepository
+    liaison: LiaisonRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False) -> None:
         self._sessions = sessions
@@ -57,6 +70,13 @@ class UnitOfWork:
         self.conversations = ConversationStateRepository(self.session)
         self.processed_updates = ProcessedUpdates(self.session)
         self.cards = CardRepository(self.session)
+        self.alarms = AlarmLedger(self.session)
+        self.marks = AssessmentMarks(self.session)
+        self.progress = ProgressRepository(self.session)
+        self.tasks = TaskRepository(self.session)
+        self.bulletins = BulletinRepository(self.session)
+        self.targets = TargetRepository(self.session)
+        self.liaison = LiaisonRepository(self.session)
         return self
 
     async def __aexit__(

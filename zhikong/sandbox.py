@@ -78,12 +78,19 @@ async def start_sandbox(
     app = await build(settings, clock, bot=make_bot(telegram.token, server.url))
     group = await _seed(telegram, app, clock)
     telegram.watch(app.dispatcher)
+    telegram.on_clock_change(lambda _now: _supervise_now(app))
     scheduler = build_scheduler(app)
     scheduler.start()
     worker = SendingWorker(app.sender)
     worker.start()
     polling = asyncio.create_task(app.dispatcher.start_polling(app.bot, handle_signals=False))
     return RunningSandbox(telegram, server, app, clock, group, scheduler, worker, [polling])
+
+
+async def _supervise_now(app: Application) -> None:
+    """Moving the clock runs the supervision pass at once, so the prompts and warnings it makes due appear
+    without waiting for the scheduler's next minute; the sending worker then delivers them."""
+    await app.supervise()
 
 
 def _fresh_database(data_dir: Path) -> Path:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from bot.app import Application
 
 DELIVERY_INTERVAL_SECONDS = 1
+# Prompts and warnings are due by the day and hour: a pass a minute is prompt enough and cheap.
+SUPERVISION_INTERVAL_SECONDS = 60
 # Telegram keeps undelivered updates for 24 hours; remembering handled ones for a week is ample.
 UPDATE_MEMORY = timedelta(days=7)
 
@@ -30,6 +32,15 @@ def build_scheduler(app: Application) -> AsyncIOScheduler:
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),  # the scheduler keeps wall time; the jobs read the app clock
+    )
+    scheduler.add_job(
+        app.supervise,
+        "interval",
+        seconds=SUPERVISION_INTERVAL_SECONDS,
+        id="supervise",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),  # at start-up too: a bot that was down over a due date catches up
     )
     scheduler.add_job(
         forget_old_updates,

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     directory_file: Path | None = None
     scoring_file: Path | None = None
+    supervision_file: Path | None = None
     default_language: Literal["zh", "en"] = "zh"
     usd_cny_rate: Decimal = Field(default=Decimal("7.1"), gt=0)
     invite_ttl_hours: int = Field(default=72, ge=1)

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import approvals, errors, fallback, form, groups, invites, language, moves, overview, start
+from bot.handlers import (
+    approvals,
+    bulletins,
+    deadlines,
+    errors,
+    fallback,
+    form,
+    groups,
+    invites,
+    language,
+    liaison,
+    moves,
+    overview,
+    progress,
+    start,
+    targets,
+    tasks,
+)
 
 
 def routers() -> list[Router]:
@@ -20,5 +37,11 @@ def routers() -> list[Router]:
         overview.router(),
         groups.router(),
         form.router(),
+        progress.router(),
+        deadlines.router(),
+        tasks.router(),
+        bulletins.router(),
+        targets.router(),
+        liaison.router(),
         fallback.router(),
     ]

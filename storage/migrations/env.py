@@ -8,6 +8,7 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from storage import bulletins, liaison, progress, supervision, targets, tasks  # noqa: F401  (their tables)
 from storage.engine import create_engine
 from storage.tables import metadata
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from zhikong.settings import Settings
 class World:
     telegram: FakeTelegram
     app: Application
+    clock: MovableClock
 
     async def person(self, name: str, *roles: Role, user_id: int | None = None, language: str = "zh-hans") -> Person:
         """Someone on Telegram; with roles, also bound in the database as an admin would have done."""
@@ -52,6 +54,16 @@ class World:
         """What the scheduler does every second: send the outbox and refresh the cards."""
         return await self.app.deliver()
 
+    async def supervise(self) -> dict[str, int]:
+        """What the scheduler does every minute: prompts, reminders, warnings and 通报 due at the clock's time."""
+        return await self.app.supervise()
+
+    async def at(self, instant: datetime) -> None:
+        """Move the clock to `instant` (aware), run the supervision pass there, and deliver what it queued."""
+        self.clock.move_to(instant)
+        await self.supervise()
+        await self.deliver()
+
 
 @pytest.fixture(params=["in-process", "http"])
 async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
@@ -64,12 +76,13 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         else make_bot(telegram.token, session=telegram.session())
     )
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
-    app = await build(settings, MovableClock(), bot=bot)
+    clock = MovableClock()
+    app = await build(settings, clock, bot=bot)
     # This fake has no flood control, so pacing would only make the stories wait; test_sender covers it.
     app.sender.limiter = RateLimiter(SendingLimits.unlimited())
     try:
         async with polling(telegram, app.dispatcher, app.bot):
-            yield World(telegram, app)
+            yield World(telegram, app, clock)
     finally:
         await app.bot.session.close()
         await app.db.dispose()

@@ -1,0 +1,9 @@
+"""Handlers of liaison."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def router() -> Router:
+    return Router(name="liaison")

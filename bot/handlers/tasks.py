@@ -1,0 +1,9 @@
+"""Handlers of tasks."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def router() -> Router:
+    return Router(name="tasks")
