@@ -18,6 +18,7 @@ EVERYONE: tuple[str, ...] = ("help.status", "help.todo", "help.whoami", "help.la
 BY_ROLE_KIND: dict[RoleKind, tuple[str, ...]] = {
     RoleKind.ADMIN: ("help.invite",),
     **{kind: ("help.projects",) for kind in OVERSEERS},
+    RoleKind.OFFICE: ("help.projects", "help.calendar"),
     RoleKind.STAFF: ("form.help",),
     RoleKind.HEAD: ("form.help",),
 }

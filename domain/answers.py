@@ -200,6 +200,17 @@ def _year(part: str) -> int:
     return int("".join(_CHINESE_DIGITS.get(char, char) for char in part))
 
 
+def read_full_date(text: str) -> date | None:
+    """A date written in full ("2027-02-07", "2027年2月7日", "20270207"), past or future; None if `text` is
+    not one (ValueError when the shape names no such day, e.g. 2月30日)."""
+    body = re.sub(r"\s", "", _normalize(text))
+    for pattern in _FULL_DATE:
+        if match := pattern.fullmatch(body):
+            year, *_, month, day = match.groups()
+            return _checked_date(_year(year), _small_number(month), _small_number(day))
+    return None
+
+
 def _read_date(spec: FieldSpec, text: str, today: date) -> date:
     body = re.sub(r"\s", "", _normalize(text))
     try:
@@ -219,10 +230,8 @@ def _date_of(body: str, today: date) -> date | None:
     """The date `body` names, None if it has no date shape; ValueError if the shape holds no such day."""
     if body in _RELATIVE_DAYS:
         return today - timedelta(days=_RELATIVE_DAYS[body])
-    for pattern in _FULL_DATE:
-        if match := pattern.fullmatch(body):
-            year, *_, month, day = match.groups()
-            return _checked_date(_year(year), _small_number(month), _small_number(day))
+    if (full := read_full_date(body)) is not None:
+        return full
     if match := _MONTH_DAY.fullmatch(body):
         month, day = _small_number(match.group(1)), _small_number(match.group(2))
         _checked_date(2000, month, day)  # a leap year, so 2月29日 is a real day

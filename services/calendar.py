@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.calendar import Deadline, WorkCalendar, deadline_after, load_default_calendar
@@ -16,6 +17,26 @@ async def work_calendar(db: Database) -> WorkCalendar:
     async with db.uow(read_only=True) as uow:
         days_off, workdays = await uow.calendar.office_days()
     return load_default_calendar(office_days_off=days_off, office_workdays=workdays)
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """What the office needs to know of a year: whether the State Council's arrangement is in, and its own days."""
+
+    year: int
+    published: bool
+    office_days_off: list[date]
+    office_workdays: list[date]
+
+
+async def year_status(db: Database, year: int) -> YearStatus:
+    calendar = await work_calendar(db)
+    return YearStatus(
+        year,
+        calendar.is_published(year),
+        sorted(d for d in calendar.office_days_off if d.year == year),
+        sorted(d for d in calendar.office_workdays if d.year == year),
+    )
 
 
 async def deadline(db: Database, start: datetime, workdays: int) -> Deadline:

@@ -7,6 +7,7 @@ from aiogram import Router
 from bot.handlers import (
     approvals,
     bulletins,
+    calendar_days,
     deadlines,
     errors,
     fallback,
@@ -43,5 +44,6 @@ def routers() -> list[Router]:
         bulletins.router(),
         targets.router(),
         liaison.router(),
+        calendar_days.router(),
         fallback.router(),
     ]
