@@ -94,7 +94,7 @@ class ProcessedUpdates:
 
 
 class CardRepository:
-    """Where each project's pinned card is, and which project version it shows."""
+    """Where each project's pinned card is, which project version it shows, and what it shows of the deadlines."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -105,17 +105,31 @@ class CardRepository:
         return row.card_message_id, int(row.card_version)
 
     async def due(self) -> list[int]:
-        """Projects in a group whose card is missing or shows an older version than the project has now."""
+        """Projects in a group whose card is missing, shows an older version than the project has now, or was
+        marked for a redraw because its deadline colour changed."""
         p = tables.projects
         query = select(p.c.id).where(
-            p.c.group_chat_id.is_not(None), or_(p.c.card_message_id.is_(None), p.c.card_version != p.c.version)
+            p.c.group_chat_id.is_not(None),
+            or_(p.c.card_message_id.is_(None), p.c.card_version != p.c.version, p.c.card_signal.is_(None)),
         )
         return [int(pid) for pid in (await self._session.execute(query.order_by(p.c.id))).scalars()]
 
-    async def shown(self, project_id: int, *, message_id: int, version: int) -> None:
+    async def shown(self, project_id: int, *, message_id: int, version: int, signal: str) -> None:
         # A Core update: presentation state must not bump the project's optimistic-locking version.
         await self._session.execute(
             update(tables.projects)
             .where(tables.projects.c.id == project_id)
-            .values(card_message_id=message_id, card_version=version)
+            .values(card_message_id=message_id, card_version=version, card_signal=signal)
         )
+
+    async def signals(self) -> dict[int, str | None]:
+        """What each posted card shows of the deadlines (None: a redraw is asked for already)."""
+        p = tables.projects
+        query = select(p.c.id, p.c.card_signal).where(p.c.group_chat_id.is_not(None), p.c.card_message_id.is_not(None))
+        return {int(row.id): row.card_signal for row in await self._session.execute(query)}
+
+    async def redraw(self, project_ids: list[int]) -> None:
+        """Ask for these cards to be drawn again (CardKeeper finds them in `due`)."""
+        if project_ids:
+            p = tables.projects
+            await self._session.execute(update(p).where(p.c.id.in_(project_ids)).values(card_signal=None))

@@ -96,6 +96,9 @@ projects = Table(
     # The pinned project card in the group, and the project version it last showed (edited in place).
     Column("card_message_id", BigInteger),
     Column("card_version", Integer, nullable=False, default=0),
+    # What the card shows of the deadlines (colour and nearest due date, domain.step_deadlines.CardSignal.stamp);
+    # NULL asks for a redraw: the deadlines reconciler clears it when the colour changed with time alone.
+    Column("card_signal", String(60)),
     Column("version", Integer, nullable=False),
 )
 

@@ -26,24 +26,34 @@ from domain.directory import Directory
 from domain.lifecycle import TRANSITIONS, Move
 from domain.project import Principal, Project
 from domain.records import OpinionKind, Outcome
+from domain.step_deadlines import CardSignal
+from domain.supervision import SupervisionRules
 from services import projects as uc
+from services.deadlines import signals_for
 from storage.uow import Database
 from zhikong.clock import Clock
 
 
-def status_text(project: Project, principal: Principal | None, directory: Directory, clock: Clock) -> str:
-    """The card, then what this person can do about the project now."""
+def status_text(
+    project: Project, principal: Principal | None, directory: Directory, clock: Clock, signal: CardSignal | None
+) -> str:
+    """The card (with its deadline colour), then what this person can do about the project now."""
     moves = offered_moves(project, principal) if principal else []
     return render(
         "moves_status.j2",
-        card=Markup(card_text(project, directory, clock)),  # rendered (and escaped) by its own template
+        card=Markup(card_text(project, directory, clock, signal)),  # rendered (and escaped) by its own template
         form_hint=bool(FORM_MOVES & set(moves)),
         has_buttons=moves_keyboard(project.id or 0, moves, project.open_step()) is not None,
     )
 
 
 async def status(
-    message: Message, db: Database, directory: Directory, clock: Clock, principal: Principal | None
+    message: Message,
+    db: Database,
+    directory: Directory,
+    clock: Clock,
+    rules: SupervisionRules,
+    principal: Principal | None,
 ) -> None:
     """/status in a group: its project's card with this person's buttons; in private, where to look instead."""
     if message.chat.type not in GROUP_TYPES:
@@ -54,8 +64,9 @@ async def status(
         await message.reply(_("moves.status.unbound"))
         return
     moves = offered_moves(project, principal) if principal else []
+    signal = (await signals_for(db, rules, [project], clock.now())).get(project.id)
     await message.reply(
-        status_text(project, principal, directory, clock),
+        status_text(project, principal, directory, clock, signal),
         reply_markup=moves_keyboard(project.id, moves, project.open_step()),
     )
 

@@ -5,6 +5,7 @@ project's, and what waits on one person is theirs to see.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -14,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.moves_talk import offered_moves
+from bot.keyboards.deadlines import urge_button
 from bot.keyboards.moves import moves_keyboard
 from bot.keyboards.overview import Picking, ProjectsView, list_keyboard, stage_keyboard, unit_keyboard
 from bot.render import render
@@ -22,8 +24,12 @@ from bot.texts import role_label
 from domain.directory import Directory, UnknownUnit
 from domain.lifecycle import Move, Stage
 from domain.project import Principal, Project, oversees_all_projects
+from domain.step_deadlines import OFFICE
+from domain.supervision import SupervisionRules
 from services import projects as uc
+from services.deadlines import signals_for, urgeable
 from storage.uow import Database
+from zhikong.clock import Clock
 
 # /todo sends one message per item, with its buttons; beyond this many it says how many more wait.
 TODO_SHOWN = 10
@@ -96,15 +102,23 @@ def _unit_name(directory: Directory, code: str) -> str:
 
 
 # ---- /projects ----------------------------------------------------------------------------------------------
-async def projects(message: Message, db: Database, directory: Directory, principal: Principal | None) -> None:
-    """/projects in private, for the office and the leaders: the newest projects first, with filters."""
+async def projects(
+    message: Message,
+    db: Database,
+    directory: Directory,
+    principal: Principal | None,
+    rules: SupervisionRules,
+    clock: Clock,
+) -> None:
+    """/projects in private, for the office and the leaders: the newest projects first, with filters, each with
+    its deadline colour; the office gets a 催办 button for each pending step listed."""
     if message.chat.type != "private":
         await message.reply(_("projects.private_only"))
         return
     if principal is None or not oversees_all_projects(principal):
         await message.answer(_("projects.not_allowed"))
         return
-    text, markup = await _listing(db, directory, principal, ProjectsView())
+    text, markup = await _listing(db, directory, principal, ProjectsView(), rules, clock.now())
     await message.answer(text, reply_markup=markup)
 
 
@@ -127,7 +141,7 @@ async def projects_view(
     elif view.k is Picking.STAGE:
         await message.edit_reply_markup(reply_markup=stage_keyboard(view))
     else:
-        text, markup = await _listing(data["db"], directory, principal, view)
+        text, markup = await _listing(data["db"], directory, principal, view, data["rules"], data["clock"].now())
         try:
             await message.edit_text(text, reply_markup=markup)
         except TelegramBadRequest as error:
@@ -136,11 +150,20 @@ async def projects_view(
     await query.answer()
 
 
-async def _listing(db: Database, directory: Directory, principal: Principal, view: ProjectsView) -> tuple[str, Any]:
+async def _listing(
+    db: Database,
+    directory: Directory,
+    principal: Principal,
+    view: ProjectsView,
+    rules: SupervisionRules,
+    now: datetime,
+) -> tuple[str, Any]:
     stage = Stage(view.s) if view.s else None
     page = await uc.overview(
         db, person_id=principal.person_id, landing_unit=view.u or None, stage=stage, page=view.p, per_page=PER_PAGE
     )
+    signals = await signals_for(db, rules, page.projects, now)
+    urges = []
     unit_label = _unit_name(directory, view.u) if view.u else _("projects.all_units")
     stage_label = _("stage." + view.s) if view.s else _("projects.all_stages")
     rows = []
@@ -154,8 +177,12 @@ async def _listing(db: Database, directory: Directory, principal: Principal, vie
                 "stage": _("stage." + project.stage.value),
                 "waiting": role_label(waiting, directory) if waiting else "",
                 "since": project.waiting_since(),
+                "signal": signals.get(project.id or 0),
             }
         )
+        step = urgeable(project)
+        if step is not None and step.id is not None and principal.holds(OFFICE):
+            urges.append(urge_button(step.id, number, project.name))
     text = render(
         "projects.j2",
         total=page.total,
@@ -166,7 +193,7 @@ async def _listing(db: Database, directory: Directory, principal: Principal, vie
         pages=page.pages,
     )
     shown = ProjectsView(u=view.u, s=view.s, p=page.page)
-    return text, list_keyboard(shown, unit_label=unit_label, stage_label=stage_label, pages=page.pages)
+    return text, list_keyboard(shown, unit_label=unit_label, stage_label=stage_label, pages=page.pages, urges=urges)
 
 
 def router() -> Router:

@@ -26,9 +26,17 @@ class ProjectsView(CallbackData, prefix="pv"):
     k: Picking = Picking.NOTHING
 
 
-def list_keyboard(view: ProjectsView, *, unit_label: str, stage_label: str, pages: int) -> InlineKeyboardMarkup:
-    """The filters, then the pages."""
-    rows = [
+def list_keyboard(
+    view: ProjectsView,
+    *,
+    unit_label: str,
+    stage_label: str,
+    pages: int,
+    urges: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
+    """The 催办 buttons of the listed projects (two a row), the filters, then the pages."""
+    rows = [list(urges[i : i + 2]) for i in range(0, len(urges), 2)]
+    rows += [
         [
             InlineKeyboardButton(
                 text=_("projects.by_unit").format(unit=unit_label),
