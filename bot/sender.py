@@ -5,13 +5,17 @@ Each row is claimed (pending → sending) and committed before Telegram is asked
 same reason. A 429 puts the row back with Telegram's retry_after and pauses the chat (or everyone); a chat
 that is gone ends its row `failed` and the office is told. A long-running worker (`run`) and the scheduler's
 tick (`deliver_due`) share one Sender, so they take turns and never overlap.
+
+A notice with an attachment goes as sendPhoto / sendDocument with its text as the caption. Its file is uploaded
+once: the first send holds the file's lock while it uploads, stores the file_id Telegram returns, and every
+later chat (in this process or after a restart) is sent that file_id instead of the bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -27,6 +31,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 
 from bot import notices
@@ -43,6 +48,10 @@ log = logging.getLogger(__name__)
 
 # When Telegram refuses the bot itself (401 token revoked, 404, 409), no message can go: hold them all.
 MISCONFIGURED_PAUSE_SECONDS = 60.0
+
+
+class _Unpreparable(Exception):
+    """The notice's attachment could not be had (made or loaded): nothing was sent."""
 
 
 class Outcome(Enum):
@@ -92,6 +101,8 @@ class Sender:
         self._patience = patience
         self._draining = asyncio.Lock()  # one pass at a time: the worker's or the tick's
         self._writes = asyncio.Lock()  # our own writes queue here rather than on SQLite's busy timeout
+        self._uploads: dict[str, asyncio.Lock] = {}  # per attachment key: one upload at a time
+        self._file_ids: dict[str, str] = {}  # attachment key → Telegram's file_id, once uploaded
 
     async def deliver_due(self, limit: int = 100) -> int:
         """Send the due rows (up to `limit`) that the limits let go within a few seconds, each chat in id order;
@@ -125,6 +136,7 @@ class Sender:
         """Hand out the pending rows through the limiter, readiest chat first, and settle each."""
         async with self._db.uow(read_only=True) as uow:
             rows = await uow.outbox.pending(limit)
+        await self._prepare_files(rows)
         now = self._clock.now()
         plan = SendPlan(rows, now, self.limiter.chat_ready_at)
         wake_in = None if plan.next_due is None else (plan.next_due - now).total_seconds()
@@ -155,6 +167,38 @@ class Sender:
         while running:
             sent += await self._settle_next(running, plan)
         return PassResult(sent, wake_in)
+
+    async def _prepare_files(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Make and keep the files this batch's notices carry before any send takes a slot: making one (a chart
+        drawn in a worker thread) keeps the process busy for a moment, and the sends held up behind it would
+        then reach Telegram in a burst. Each event is built once per reader language; failures are left to
+        the send itself, which fails its row."""
+        events: dict[int, Mapping[str, Any]] = {}
+        chats_of: dict[int, set[int]] = {}
+        for row in rows:
+            events.setdefault(int(row["event_id"]), row)
+            chats_of.setdefault(int(row["event_id"]), set()).add(int(row["chat_id"]))
+        languages: dict[int, str] = {}
+        for event_id, row in events.items():
+            if not notices.may_attach(str(row["message_key"])):
+                continue
+            if not languages:
+                async with self._db.uow(read_only=True) as uow:
+                    for chat_id in {c for chats in chats_of.values() for c in chats}:
+                        languages[chat_id] = await self._language_of(uow, chat_id)
+            for language in sorted({languages[c] for c in chats_of[event_id]}):
+                try:
+                    with self._i18n.context(), self._i18n.use_locale(language):
+                        context = notices.NoticeContext(row["message_key"], row["params"], 0, self._directory)
+                        notice = notices.build_notice(context)
+                        attachment = None if notice is None else notice.attachment
+                        if attachment is not None and attachment.key not in self._file_ids:
+                            source = notices.file_source_for(attachment, self._db, self._directory, self._clock)
+                            stored = await source.load(attachment.key)
+                            if stored.telegram_file_id is not None:
+                                self._file_ids[attachment.key] = stored.telegram_file_id
+                except Exception:
+                    log.exception("the file of outbox event %s could not be made ahead of sending", event_id)
 
     async def _acquire(self, chat_id: int, stop: asyncio.Event | None) -> bool:
         """Wait for the chat's slot; False if `stop` was set first."""
@@ -197,7 +241,12 @@ class Sender:
             await self._settle(row_id, OutboxStatus.SKIPPED)
             return Outcome.SKIPPED
         try:
-            message = await self._bot.send_message(chat_id, notice.text, reply_markup=notice.markup)
+            with self._i18n.context(), self._i18n.use_locale(language):  # a file is made in the reader's language
+                message = await self._send(chat_id, notice)
+        except _Unpreparable as error:
+            log.error("outbox row %s (%s): its file could not be had", row_id, row["message_key"], exc_info=error)
+            await self._settle(row_id, OutboxStatus.FAILED, error=f"could not render: {error.__cause__!r}")
+            return Outcome.FAILED
         except TelegramRetryAfter as pause:
             return await self._retry_later(row_id, chat_id, pause)
         except (TelegramForbiddenError, TelegramBadRequest, TelegramMigrateToChat) as refusal:
@@ -220,6 +269,45 @@ class Sender:
             return Outcome.UNKNOWN
         await self._settle(row_id, OutboxStatus.SENT, message_id=message.message_id)
         return Outcome.SENT
+
+    async def _send(self, chat_id: int, notice: notices.Notice) -> Message:
+        """Send the notice: a text message, or its file with the text as caption (uploaded by the first send
+        only; the others wait for that upload and reuse its file_id)."""
+        attachment = notice.attachment
+        if attachment is None:
+            return await self._bot.send_message(chat_id, notice.text, reply_markup=notice.markup)
+        key = attachment.key
+        upload = self._uploads.setdefault(key, asyncio.Lock())
+        waited = upload.locked()
+        async with upload:
+            file_id = self._file_ids.get(key)
+            if file_id is None:
+                try:
+                    source = notices.file_source_for(attachment, self._db, self._directory, self._clock)
+                    stored = await source.load(key)
+                except Exception as error:
+                    raise _Unpreparable(key) from error
+                if stored.telegram_file_id is None:
+                    message = await self._post(chat_id, notice, BufferedInputFile(stored.data, stored.name))
+                    file_id = self._file_ids[key] = _file_id(message, attachment.kind)
+                    try:
+                        async with self._writes:
+                            await source.remember(key, file_id)
+                    except Exception:  # the message went: its row must say sent; this process still reuses it
+                        log.exception("the file_id of %s could not be stored; a restart uploads it again", key)
+                    return message
+                file_id = self._file_ids[key] = stored.telegram_file_id
+        if waited:
+            # The slot the limiter gave this send went by while the upload ran; the sends that waited with it
+            # would otherwise go out in one burst and earn a 429.
+            await self.limiter.acquire(chat_id)
+        return await self._post(chat_id, notice, file_id)
+
+    async def _post(self, chat_id: int, notice: notices.Notice, file: BufferedInputFile | str) -> Message:
+        assert notice.attachment is not None
+        if notice.attachment.kind is notices.AttachmentKind.PHOTO:
+            return await self._bot.send_photo(chat_id, file, caption=notice.text, reply_markup=notice.markup)
+        return await self._bot.send_document(chat_id, file, caption=notice.text, reply_markup=notice.markup)
 
     async def _retry_later(self, row_id: int, chat_id: int, pause: TelegramRetryAfter) -> Outcome:
         # A 429 for a chat we had left alone for a minute cannot be that chat's own limit: the bot is flooding.
@@ -271,6 +359,15 @@ class Sender:
                 row_id, status, now=self._clock.now(), message_id=message_id, error=error, not_before=not_before
             )
             await uow.commit()
+
+
+def _file_id(message: Message, kind: notices.AttachmentKind) -> str:
+    """The file_id Telegram gave an uploaded photo (its largest size) or document."""
+    if kind is notices.AttachmentKind.PHOTO and message.photo:
+        return message.photo[-1].file_id
+    if kind is notices.AttachmentKind.DOCUMENT and message.document is not None:
+        return message.document.file_id
+    raise ValueError(f"Telegram's answer holds no {kind.value}")
 
 
 async def _unless_stopped(waiting: Awaitable[None], stop: asyncio.Event) -> bool:
