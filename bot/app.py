@@ -33,7 +33,19 @@ from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "status", "todo", "form", "projects", "help", "whoami", "language")
+COMMANDS = (
+    "start",
+    "status",
+    "todo",
+    "form",
+    "update",
+    "problem",
+    "tasks",
+    "projects",
+    "help",
+    "whoami",
+    "language",
+)
 
 
 class MissingToken(RuntimeError):
@@ -59,7 +71,9 @@ class Application:
     async def deliver(self) -> int:
         """Send what the outbox holds and bring the project cards up to date; returns how much changed."""
         sent = await self.sender.deliver_due()
-        return sent + await CardKeeper(self.bot, self.db, self.directory, self.clock, self.i18n).refresh_due()
+        return (
+            sent + await CardKeeper(self.bot, self.db, self.directory, self.clock, self.i18n, self.rules).refresh_due()
+        )
 
     @property
     def supervision(self) -> Supervision:

@@ -15,12 +15,26 @@ from domain.project import OVERSEERS
 EVERYONE: tuple[str, ...] = ("help.status", "help.todo", "help.whoami", "help.language", "help.help")
 
 # Per role kind; a person with several roles sees each line once.
+_UNIT_LINES = ("form.help", "help.update", "help.problem", "help.tasks", "help.plan", "help.report")
+_ASSESSORS = ("help.tasks", "help.assessment")
 BY_ROLE_KIND: dict[RoleKind, tuple[str, ...]] = {
     RoleKind.ADMIN: ("help.invite",),
     **{kind: ("help.projects",) for kind in OVERSEERS},
-    RoleKind.OFFICE: ("help.projects", "help.calendar"),
-    RoleKind.STAFF: ("form.help",),
-    RoleKind.HEAD: ("form.help",),
+    RoleKind.OFFICE: (
+        "help.projects",
+        "help.tasks",
+        "help.targets",
+        "help.bulletin",
+        "help.assessment",
+        "help.liaison",
+        "help.calendar",
+    ),
+    RoleKind.SUPERVISION: (*_ASSESSORS, "help.liaison"),
+    RoleKind.COUNTY_HEAD: ("help.projects", *_ASSESSORS, "help.liaison"),
+    RoleKind.DEPUTY_HEAD: ("help.projects", "help.assessment"),
+    RoleKind.CONTACT_LEADER: ("help.projects", "help.visit", "help.liaison"),
+    RoleKind.STAFF: _UNIT_LINES,
+    RoleKind.HEAD: _UNIT_LINES,
 }
 
 

@@ -181,7 +181,15 @@ class FakeTelegram:
         if any(d is dispatcher for d in self._watched):
             return
         self._watched.append(dispatcher)
-        dispatcher.update.outer_middleware(self._track_handling)
+        # The tracker goes first, before the bot's own outer middlewares: those may await the database (the
+        # once-per-update check), and settle() must count the update as busy from the moment it is handed over.
+        manager = dispatcher.update.outer_middleware
+        others = list(manager)
+        for middleware in others:
+            manager.unregister(middleware)
+        manager.register(self._track_handling)
+        for middleware in others:
+            manager.register(middleware)
 
     async def _track_handling(
         self,

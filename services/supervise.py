@@ -34,8 +34,22 @@ Reconciler = Callable[[Supervision, datetime], Awaitable[int]]
 
 
 def reconcilers() -> list[tuple[str, Reconciler]]:
-    """The reconcilers in the order a pass runs them."""
-    return []
+    """The reconcilers in the order a pass runs them: the monthly update first (on its prompt day it records the
+    missing updates the 通报 counts, and the card colours read its deadlines), the 通报 last."""
+    # Imported here: each feature's module imports `Supervision` from this one.
+    from services.bulletins import reconcile_bulletins
+    from services.deadlines import reconcile_step_deadlines
+    from services.liaison import reconcile_liaison
+    from services.progress import reconcile_progress
+    from services.tasks import reconcile_task_items
+
+    return [
+        ("progress", reconcile_progress),
+        ("step_deadlines", reconcile_step_deadlines),
+        ("task_items", reconcile_task_items),
+        ("liaison", reconcile_liaison),
+        ("bulletins", reconcile_bulletins),
+    ]
 
 
 async def supervise(supervision: Supervision, now: datetime) -> dict[str, int]:

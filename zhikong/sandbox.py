@@ -113,6 +113,7 @@ async def _seed(telegram: FakeTelegram, app: Application, clock: MovableClock) -
     data = demo_data()
     i18n: I18n = make_i18n("zh")
     people = {}
+    members = []
     with i18n.context(), i18n.use_locale("zh"):
         for entry in data["people"]:
             roles = [Role.parse(r) for r in entry["roles"]]
@@ -133,9 +134,11 @@ async def _seed(telegram: FakeTelegram, app: Application, clock: MovableClock) -
                     app.db, app.directory, admin_id=None, person_id=person.id or 0, role=role, now=clock.now()
                 )
             people[entry["telegram_id"]].opens_private_chat()
+            if entry.get("in_group", True):
+                members.append(people[entry["telegram_id"]])
     project_data = data["project"]
     # The office makes the bot an administrator so that it can pin the project card.
-    group = telegram.group(project_data["group_title"], members=list(people.values()), bot_is_admin=True)
+    group = telegram.group(project_data["group_title"], members=members, bot_is_admin=True)
     async with app.db.uow(read_only=True) as uow:
         creator = await uow.people.by_telegram_id(project_data["created_by"])
     assert creator is not None and creator.id is not None
