@@ -29,7 +29,7 @@ from domain.scoring import (
     classify_project,
     quarter_score,
 )
-from domain.targets import Indicator
+from domain.targets import Indicator, landed_on
 
 COUNTY = "county"  # the unit code of the county's totals row
 # Marks of the monthly progress update that count as overdue (storage.supervision.AssessmentMarks kinds).
@@ -90,14 +90,6 @@ def latest_due_quarter(today: date, contest_day: int) -> tuple[int, int]:
 
 
 # ---- the facts of one project --------------------------------------------------------------------------
-
-
-def landed_on(project: Project) -> date | None:
-    """When the project 落地: a project that needs land lands when its land is supplied to the investor
-    (摘牌); one without land lands when its investment agreement is signed."""
-    if project.form.needs_land:
-        return project.delisted_on
-    return project.agreement_signed_on
 
 
 @dataclass(frozen=True)

@@ -236,8 +236,7 @@ def landed_on(project: Project) -> date | None:
     """The day a project landed (落地): for a land project the day its land went to the investor (摘牌), for
     one without land the day its investment agreement was signed (四(二) "签约落地").
 
-    The same reading as domain.bulletin.landed_on, so the 通报, the 赛拼 and the assessment count alike; it is
-    written here too because domain.bulletin imports this module."""
+    The 通报, the 赛拼 and the assessment all count by this one reading."""
     if project.form.needs_land:
         return project.delisted_on
     return project.agreement_signed_on

@@ -10,7 +10,8 @@ from domain.directory import Directory, RoleKind
 from domain.lifecycle import NotAllowed
 from domain.scoring import ScoringRules
 from domain.targets import Indicator
-from services.targets import today_of, usd_rate
+from services.setup import usd_rate
+from services.targets import today_of
 from storage.uow import Database
 
 # Who sees the whole county's assessment: the office, the county's leaders and the 督考办.

@@ -38,9 +38,9 @@ from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
 from domain.project import Event
 from domain.scoring import ScoringRules
+from services.setup import usd_rate
 from services.supervise import Supervision
 from storage.uow import Database, UnitOfWork
-from zhikong.settings import Settings
 
 # The three messages of a bulletin, in the order each reader gets them.
 PARTS = ("text", "chart", "table")
@@ -106,11 +106,6 @@ def _end_of(day: date) -> datetime:
 
 def _plain(plans: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, Decimal]]:
     return {unit: {str(k): Decimal(v) for k, v in values.items()} for unit, values in plans.items()}
-
-
-def usd_rate() -> Decimal:
-    """The 美元 → 元 rate the county counts investment with (USD_CNY_RATE)."""
-    return Settings().usd_cny_rate
 
 
 # ---- publishing -----------------------------------------------------------------------------------------

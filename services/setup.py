@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from domain.supervision import SupervisionRules, load_default_supervision_rules,
 from storage import migrate
 from storage.engine import create_engine
 from storage.uow import Database
+from zhikong.settings import Settings
 
 
 def read_directory(path: Path | None = None) -> Directory:
@@ -28,6 +30,12 @@ def read_scoring_rules(path: Path | None = None) -> ScoringRules:
 def read_supervision_rules(path: Path | None = None) -> SupervisionRules:
     """The supervision rules from `path`, or the packaged supervision.toml when none is given."""
     return parse_supervision_rules(path.read_text("utf-8")) if path else load_default_supervision_rules()
+
+
+def usd_rate() -> Decimal:
+    """The 美元 → 元 rate the county counts investment with (USD_CNY_RATE), the same for the 通报, the plans
+    and the assessment."""
+    return Settings().usd_cny_rate
 
 
 async def open_database(url: str, directory: Directory) -> Database:

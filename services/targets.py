@@ -32,8 +32,8 @@ from domain.targets import (
     monthly_plan,
     progress_of,
 )
+from services.setup import usd_rate
 from storage.uow import Database, UnitOfWork
-from zhikong.settings import Settings
 
 OFFICE = Role(RoleKind.OFFICE)
 # Who may see any unit's plan: those who run or oversee the 招商 effort.
@@ -202,11 +202,6 @@ async def _achieved(
     funds = await uow.progress.funds_by_project(year, month)
     entered = await uow.targets.figures_to_date(year, month)
     return achieved_to_date(projects, year, month, rules, usd_rate=usd_rate(), funds=funds, entered=entered)
-
-
-def usd_rate() -> Decimal:
-    """The 美元 → 元 rate the county counts investment with (USD_CNY_RATE), as the 通报 uses it."""
-    return Settings().usd_cny_rate
 
 
 async def plan_for(

@@ -20,13 +20,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.form import FormFlow, Place
 from bot.flows.form_talk import FormTalk
+from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.form import FormAct, FormAction, FormEdit, FormPick
 from domain.form import FORM_FIELDS
 from domain.project import Principal
 from services import projects as uc
 from storage.uow import Database
 
-GROUP_TYPES = frozenset({"group", "supergroup"})
 ASKING = StateFilter(FormFlow.answering, FormFlow.arguing)
 _ASKING_STATES = frozenset({FormFlow.answering.state, FormFlow.arguing.state})
 WAITING_FOR_A_TAP = StateFilter(FormFlow.choosing, FormFlow.reviewing, FormFlow.confirming)

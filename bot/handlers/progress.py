@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
+from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
 from bot.texts import error_text
 from domain.progress import NotLandingUnit, UpdateNotOpen
@@ -27,8 +28,6 @@ from domain.project import Principal
 from services import progress as uc
 from services import projects as projects_uc
 from storage.uow import Database
-
-GROUP_TYPES = frozenset({"group", "supergroup"})
 
 
 def _talk(message: Message, user: User, principal: Principal, data: dict[str, Any]) -> UpdateTalk:

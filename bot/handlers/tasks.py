@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.tasks import TaskDraft, TaskFlow
 from bot.flows.tasks_talk import TaskTalk
+from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.tasks import TalkAction, TaskTalkTap, TaskTap, task_keyboard
 from bot.notices_tasks import task_card
 from domain.calendar import SHANGHAI
@@ -32,7 +33,6 @@ from domain.tasks import (
 from services import projects as projects_uc
 from services import tasks as uc
 
-GROUP_TYPES = frozenset({"group", "supergroup"})
 LIST_SHOWN = 10  # /tasks sends one message per 交办单; beyond this many it says how many more there are
 
 
