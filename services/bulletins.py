@@ -213,13 +213,21 @@ async def reconcile_bulletins(supervision: Supervision, now: datetime) -> int:
     rules = supervision.rules
     today = supervision_day(now, rules.send_hour)
     db, directory, scoring = supervision.db, supervision.directory, supervision.scoring
+    async with db.uow(read_only=True) as uow:
+        first = await uow.bulletins.first_project_created_at()
+    if first is None:
+        return 0  # no project yet: nothing to report
+    # A period that ended before the first project was recorded would publish only zeros: a new deployment (or
+    # the sandbox) starts with the first period it has seen, instead of broadcasting the one before it existed.
+    since = first.astimezone(SHANGHAI).date()
     done = 0
     year, month = latest_due_month(today, rules.monthly_bulletin_day)
-    if await publish_monthly(db, directory, scoring, year, month, now) is not None:
-        done += 1
+    if month_bounds(year, month)[1] >= since:
+        done += await publish_monthly(db, directory, scoring, year, month, now) is not None
     year, quarter = latest_due_quarter(today, rules.quarterly_contest_day)
-    if await publish_quarterly(db, directory, scoring, year, quarter, now) is not None:
-        done += 1
+    last_month = quarter_months(quarter)[2]
+    if month_bounds(year, last_month)[1] >= since:
+        done += await publish_quarterly(db, directory, scoring, year, quarter, now) is not None
     return done
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    func,
     insert,
     or_,
     select,
@@ -158,6 +159,13 @@ class BulletinRepository:
             if stage:
                 stages[int(project_id)] = Stage(stage)
         return stages
+
+    async def first_project_created_at(self) -> datetime | None:
+        """When the first project was recorded: before it the county was not using the system yet."""
+        first: datetime | None = (
+            await self._session.execute(select(func.min(tables.projects.c.created_at)))
+        ).scalar_one_or_none()
+        return first
 
     async def group_chats(self) -> list[int]:
         """Every project's 联络群."""

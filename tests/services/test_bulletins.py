@@ -168,3 +168,17 @@ async def test_a_month_that_has_not_ended_has_no_bulletin(db: Database, director
     with pytest.raises(BulletinPeriodInvalid):
         await publish_monthly(db, directory, SCORING, 2026, 11, at(2026, 11, 30))
     assert await outbox(db) == []
+
+
+async def test_a_new_deployment_publishes_nothing_for_periods_before_its_first_project(
+    db: Database, directory: Directory, person: PersonFactory, supervision: Supervision
+) -> None:
+    assert await reconcile_bulletins(supervision, at(2026, 11, 28)) == 0  # no project at all: nothing to say
+    cadre = await person(staff("jianshan"))
+    # First recorded on 11-20: October's 通报 and Q3's 赛拼 would only be zeros, so they are not broadcast.
+    await add_project(db, directory, cadre, unit="jianshan", group=-100, history=[(at(2026, 11, 20), Stage.PLANNING)])
+    assert await reconcile_bulletins(supervision, at(2026, 11, 28)) == 0
+    assert await outbox(db) == []
+    # November, the first month it has seen, is published on its day.
+    assert await reconcile_bulletins(supervision, at(2026, 12, 5)) == 1
+    assert {r["params"]["period"] for r in await outbox(db)} == {"2026-11"}
