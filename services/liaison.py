@@ -264,13 +264,18 @@ async def _chase_report(
     now: datetime,
 ) -> int:
     month = month_label(cycle.month)
-    facts = {"office": office, "month": month, "due": cycle.due}
     prompt = f"liaison:prompt:{office}:{month}"
+    asked_at = await uow.alarms.sent_at(prompt)
+    # An office asked late (its staff bound after the prompt day, or the bot down over it) gets the full time to
+    # answer from when it was asked, rather than a prompt that arrives already overdue and escalated.
+    asked_on = today if asked_at is None else asked_at.astimezone(SHANGHAI).date()
+    due = max(cycle.due, calendar.add_workdays(asked_on, rules.liaison_report_due_workdays))
+    facts = {"office": office, "month": month, "due": due}
     sent = await _send_once(uow, prompt, reporters(office), "liaison.prompt", facts, now)
     if not await uow.alarms.sent(prompt):
         return sent  # nobody reports for the office yet: nobody was asked, so nothing is late
-    for alarm in alarms_due(cycle.due, today, calendar, rules.schedule):
-        late = calendar.workdays_between(cycle.due, today)
+    for alarm in alarms_due(due, today, calendar, rules.schedule):
+        late = calendar.workdays_between(due, today)
         escalated = alarm.alarm is Alarm.ESCALATION
         to = (contact_leader(office), Role(RoleKind.OFFICE)) if escalated else reporters(office)
         key = f"liaison:report:{office}:{month}:{alarm.key}"

@@ -218,12 +218,13 @@ async def reconcile_progress(supervision: Supervision, now: datetime) -> int:
     today = supervision_day(now, rules.send_hour)
     calendar = await work_calendar(supervision.db)
     cycle = open_cycle(today, rules, calendar)
+    due_if_asked_today = calendar.add_workdays(today, rules.progress_due_workdays)
     done = await _close_missing(supervision, cycle, now)
     async with supervision.db.uow(read_only=True) as uow:
         projects = [p for p in await uow.projects.find(stages=ACTIVE_STAGES) if p.id is not None]
     for project in projects:
         async with supervision.db.uow() as uow:
-            done += await _prompt(uow, project, cycle, now)
+            done += await _prompt(uow, project, cycle, now, due_if_asked_today)
             done += await _chase(uow, project, cycle, today, calendar, rules, now)
             await uow.commit()
     if today > cycle.due:
@@ -268,9 +269,13 @@ async def _close_missing(supervision: Supervision, cycle: ProgressCycle, now: da
     return done
 
 
-async def _prompt(uow: UnitOfWork, project: Project, cycle: ProgressCycle, now: datetime) -> int:
+async def _prompt(
+    uow: UnitOfWork, project: Project, cycle: ProgressCycle, now: datetime, due_if_asked_today: date
+) -> int:
     """Ask for the month's update, once: in the group, or without one privately to the unit's staff. With nobody
-    to ask (no group, nobody bound) nothing is recorded, so nothing is late and it is asked once someone is."""
+    to ask (no group, nobody bound) nothing is recorded, so nothing is late and it is asked once someone is.
+    Asked after its prompt day (the bot down over it, or the group bound since), the update is due no sooner
+    than the usual number of working days after it was asked, so it never arrives already late."""
     assert project.id is not None
     if not owes_update(project.stage, _created_on(project), cycle.period):
         return 0
@@ -284,9 +289,10 @@ async def _prompt(uow: UnitOfWork, project: Project, cycle: ProgressCycle, now: 
     period = period_label(cycle.period)
     if not chats or not await uow.alarms.first_time(f"progress:prompt:{project.id}:{period}", now):
         return 0
-    request = UpdateRequest(project.id, cycle.period, project.landing_unit, now, cycle.due)
+    due = max(cycle.due, due_if_asked_today)
+    request = UpdateRequest(project.id, cycle.period, project.landing_unit, now, due)
     await uow.progress.add_request(request)
-    facts = _facts(project, period, cycle.due)
+    facts = _facts(project, period, due)
     event_id = await uow.audit.append_system("project", project.id, "progress_prompt", at=now, before={}, after=facts)
     await uow.outbox.add(event_id, chats, "progress.prompt", facts, now)
     return 1

@@ -68,8 +68,13 @@ class AlarmLedger:
         return True
 
     async def sent(self, key: str) -> bool:
-        result = await self._session.execute(select(alarm_ledger.c.key).where(alarm_ledger.c.key == key))
-        return result.first() is not None
+        return await self.sent_at(key) is not None
+
+    async def sent_at(self, key: str) -> datetime | None:
+        """When the alarm `key` went out, or None if it has not."""
+        result = await self._session.execute(select(alarm_ledger.c.sent_at).where(alarm_ledger.c.key == key))
+        sent: datetime | None = result.scalar_one_or_none()
+        return sent
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,19 @@ async def test_a_bot_down_over_the_due_date_sends_only_the_latest_warning_when_i
     assert sorted(await run(at(date(2026, 12, 14)))) == [("progress.escalation", office), ("progress.warning", GROUP)]
 
 
+async def test_a_prompt_sent_only_after_the_due_date_gives_the_full_time_from_then(
+    db: Database, directory: Directory, cast: Cast
+) -> None:
+    # Down from before the prompt day until Monday 12-14: November is asked now, due five working days on.
+    pid = await project_of(db, directory, cast)
+    run = Run(db, directory)
+    assert await run(at(date(2026, 12, 14))) == [("progress.prompt", GROUP)]
+    async with db.uow(read_only=True) as uow:
+        assert await uow.progress.open_deadlines([pid]) == {pid: date(2026, 12, 21)}
+    cadre = await _telegram_id(db, cast.cadre)
+    assert await run(at(date(2026, 12, 17))) == [("progress.reminder", GROUP), ("progress.reminder", cadre)]
+
+
 async def test_an_update_stops_the_alarms_and_one_after_the_due_date_costs_the_late_points_once(
     db: Database, directory: Directory, cast: Cast
 ) -> None:
