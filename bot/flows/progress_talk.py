@@ -172,10 +172,9 @@ class UpdateTalk:
             await self.ask(draft, following, reply_to=reply_to)
 
     async def skip(self, draft: UpdateDraft, *, reply_to: int | None = None) -> None:
-        """/skip: only the problems may be left out (as 无); anything else is asked again."""
-        if draft.field is UpdateField.PROBLEMS:
-            await self.answer(draft, "无", reply_to=reply_to)
-        elif draft.field is not None:
+        """/skip answers the question with nothing: the problems may be left empty, a required answer is asked
+        again (the field's own reader decides)."""
+        if draft.field is not None:
             await self.answer(draft, "", reply_to=reply_to)
 
     # ---- the card and submission -----------------------------------------------------------------------------

@@ -139,44 +139,40 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
 
 
 # ---- the conversation ---------------------------------------------------------------------------------------
-async def answer_given(message: Message, principal: Principal | None, **data: Any) -> None:
+async def _conversation(
+    message: Message, principal: Principal | None, data: dict[str, Any]
+) -> tuple[LiaisonTalk, Draft] | None:
+    """This person's conversation and its draft, if they are bound and have one in progress here."""
     bound = _bound(principal)
-    if bound is None or message.text is None:
-        return
+    if bound is None:
+        return None
     talk = _talk(message.chat.id, bound, data)
     draft = await talk.draft()
-    if draft is not None:
+    return None if draft is None else (talk, draft)
+
+
+async def answer_given(message: Message, principal: Principal | None, **data: Any) -> None:
+    if message.text is not None and (found := await _conversation(message, principal, data)):
+        talk, draft = found
         await talk.answer(draft, message.text)
 
 
 async def typed_at_review(message: Message, principal: Principal | None, **data: Any) -> None:
     """Text typed while the report waits for 提交: show it again, the buttons decide."""
-    bound = _bound(principal)
-    if bound is None:
-        return
-    talk = _talk(message.chat.id, bound, data)
-    draft = await talk.draft()
-    if draft is not None:
+    if found := await _conversation(message, principal, data):
+        talk, draft = found
         await talk.review(draft)
 
 
 async def skip_command(message: Message, principal: Principal | None, **data: Any) -> None:
-    bound = _bound(principal)
-    if bound is None:
-        return
-    talk = _talk(message.chat.id, bound, data)
-    draft = await talk.draft()
-    if draft is not None:
+    if found := await _conversation(message, principal, data):
+        talk, draft = found
         await talk.skip(draft)
 
 
 async def cancel_command(message: Message, principal: Principal | None, **data: Any) -> None:
-    bound = _bound(principal)
-    if bound is None:
-        return
-    talk = _talk(message.chat.id, bound, data)
-    draft = await talk.draft()
-    if draft is not None:
+    if found := await _conversation(message, principal, data):
+        talk, draft = found
         await talk.cancel(draft)
 
 
