@@ -18,8 +18,8 @@ from aiogram.utils.i18n import I18n
 from bot.cards import CardKeeper
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
+from bot.limited import limit_requests, shared_limiter
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
-from bot.retry import HandlingUpdate, RetryAfterInHandlers
 from bot.sender import Sender, SendingWorker
 from bot.state import OncePerUpdate, make_storage
 from domain.directory import Directory
@@ -66,7 +66,7 @@ class Application:
     sender: Sender = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.sender = Sender(self.bot, self.db, self.directory, self.clock, self.i18n)
+        self.sender = Sender(self.bot, self.db, self.directory, self.clock, self.i18n, limiter=shared_limiter(self.bot))
 
     async def deliver(self) -> int:
         """Send what the outbox holds and bring the project cards up to date; returns how much changed."""
@@ -107,7 +107,6 @@ def build_dispatcher(
         scoring=scoring or load_default_scoring_rules(),
     )
     dispatcher.update.outer_middleware(OncePerUpdate(db, clock))
-    dispatcher.update.outer_middleware(HandlingUpdate())
     i18n = make_i18n(default_language)
     # The error observer too: a domain error is answered in the person's language.
     for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member, dispatcher.errors):
@@ -139,7 +138,7 @@ async def build(settings: Settings, clock: Clock | None = None, *, bot: Bot | No
         db, directory, clock, settings.default_language, settings.redis_url, rules=rules, scoring=scoring
     )
     dispatcher["invite_ttl"] = timedelta(hours=settings.invite_ttl_hours)  # handler data for /invite
-    bot.session.middleware(RetryAfterInHandlers())
+    limit_requests(bot)  # every request, the sender's too, through one limiter that waits out 429s
     return Application(bot, dispatcher, db, directory, clock, make_i18n(settings.default_language), rules, scoring)
 
 

@@ -8,6 +8,7 @@ and a bot that was down catches up.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 
 from aiogram import Bot
@@ -29,8 +30,11 @@ from zhikong.clock import Clock
 log = logging.getLogger(__name__)
 
 
-def card_text(project: Project, directory: Directory, clock: Clock, signal: CardSignal | None = None) -> str:
-    """The card as people in the group read it now; with `signal`, its deadline colour and nearest due date."""
+def card_text(
+    project: Project, directory: Directory, clock: Clock, signal: CardSignal | None = None, *, stamped: bool = True
+) -> str:
+    """The card as people in the group read it now; with `signal`, its deadline colour and nearest due date;
+    `stamped` False leaves out the line that says when it was updated."""
     step = project.open_step()
     waiting = project.is_waiting_on()
     route = " → ".join(f"{s.actor.value} {s.action.value}" for s in project.current_steps())
@@ -43,8 +47,14 @@ def card_text(project: Project, directory: Directory, clock: Clock, signal: Card
         since=step.opened_at if step and step.opened_at else project.stage_since,
         signal=signal,
         route=route,
-        now=clock.now(),
+        now=clock.now() if stamped else None,
     )
+
+
+def card_digest(project: Project, directory: Directory, clock: Clock, signal: CardSignal | None) -> str:
+    """What the card says, as a digest: its "updated" line left out, so only a change of content changes it."""
+    text = card_text(project, directory, clock, signal, stamped=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @functools.cache
@@ -86,11 +96,18 @@ class CardKeeper:
         async with self._db.uow(read_only=True) as uow:
             project = await uow.projects.get(project_id)
             message_id, _shown = await uow.cards.card(project_id)
+            shown_digest = await uow.cards.digest(project_id)
             signal = (await card_signals(uow, [project], self._rules, calendar, now))[project_id]
         chat_id = project.group_chat_id
         assert chat_id is not None
         with self._i18n.context(), self._i18n.use_locale(self._i18n.default_locale):
             text = card_text(project, self._directory, self._clock, signal)
+            digest = card_digest(project, self._directory, self._clock, signal)
+        if message_id is not None and digest == shown_digest:
+            # The project moved (a form answer) but nothing the card shows did: an edit would only earn
+            # "message is not modified" and use up the group's flood allowance.
+            await self._shown(project_id, message_id, project.version, signal.stamp, digest)
+            return 0
         try:
             if message_id is not None:
                 try:
@@ -107,10 +124,13 @@ class CardKeeper:
         except (TelegramForbiddenError, TelegramBadRequest) as error:
             log.warning("cannot show the card of project %s in chat %s: %s", project_id, chat_id, error.message)
             return 0
-        async with self._db.uow() as uow:
-            await uow.cards.shown(project_id, message_id=message_id, version=project.version, signal=signal.stamp)
-            await uow.commit()
+        await self._shown(project_id, message_id, project.version, signal.stamp, digest)
         return 1
+
+    async def _shown(self, project_id: int, message_id: int, version: int, signal: str, digest: str) -> None:
+        async with self._db.uow() as uow:
+            await uow.cards.shown(project_id, message_id=message_id, version=version, signal=signal, digest=digest)
+            await uow.commit()
 
     async def _pin(self, chat_id: int, message_id: int) -> None:
         try:

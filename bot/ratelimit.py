@@ -4,6 +4,12 @@ Telegram allows about 30 messages a second overall, 20 a minute to one group and
 chat; going over earns a 429 and, repeated, longer bans. The limiter keeps slightly under each limit and
 honours the pauses a 429 asks for. It sends nothing itself: `acquire(chat_id)` returns once a message to
 that chat may go, and counts it as gone.
+
+One limiter serves every request of the bot (bot.limited puts it in front of the session), so it ranks them:
+a conversation's request (INTERACTIVE) goes before a broadcast from the outbox (BROADCAST). A broadcast waits
+while a conversation's request for the same chat waits, and while one whose chat is ready waits for the
+global rate; and it leaves a group the last few of its minute's allowance, so a conversation there is not
+held up behind a 通报 for the rest of the minute.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -41,6 +48,8 @@ class SendingLimits:
     """Sustained rate to one chat (Telegram: about 1 a second)."""
     chat_burst: int = 2
     """Messages one chat may receive back to back before its own rate applies."""
+    group_headroom: int = 3
+    """Of a group's minute allowance, what broadcasts leave to the conversation in that group."""
     enabled: bool = True
     """False lets everything through at once (tests against a fake without limits); 429 pauses still hold."""
 
@@ -49,11 +58,22 @@ class SendingLimits:
             raise ValueError("sending rates must be positive")
         if min(self.global_burst, self.max_in_any_second, self.group_messages_per_minute, self.chat_burst) < 1:
             raise ValueError("bursts and the per-group allowance must be at least 1")
+        if not 0 <= self.group_headroom < self.group_messages_per_minute:
+            raise ValueError("the group headroom must leave broadcasts at least one message a minute")
 
     @classmethod
     def unlimited(cls) -> SendingLimits:
         """Limits that never hold a message back (only a 429's pause does)."""
         return cls(enabled=False)
+
+
+class Priority(IntEnum):
+    """Who waits for whom: a lower value goes first."""
+
+    INTERACTIVE = 0
+    """A reply, edit or callback answer in a conversation, the card refresh, an error reply."""
+    BROADCAST = 1
+    """The outbox sender's notices: they yield to conversations."""
 
 
 @dataclass
@@ -89,7 +109,10 @@ class _Chat:
 
 
 class RateLimiter:
-    """Admits messages per chat under the global, per-group and per-chat limits and any 429 pause."""
+    """Admits messages per chat under the global, per-group and per-chat limits and any 429 pause.
+
+    `chat_id` None stands for a request that counts toward the global rate only (a callback answer).
+    """
 
     def __init__(
         self, limits: SendingLimits | None = None, *, clock: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep
@@ -103,40 +126,63 @@ class RateLimiter:
         self._all_paused_until = 0.0
         self._chats: dict[int, _Chat] = {}
         self._acquired = 0
+        self._waiting: dict[int | None, int] = {}  # interactive requests waiting, per chat (None: global only)
 
-    async def acquire(self, chat_id: int) -> None:
+    async def acquire(self, chat_id: int | None, priority: Priority = Priority.INTERACTIVE) -> None:
         """Wait for the earliest moment a message to `chat_id` may go, and count it as sent then."""
-        while (wait := self.delay(chat_id)) > 0:
-            await self._sleep(wait)
+        if priority is Priority.INTERACTIVE:
+            self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            await self.ready(chat_id, priority)
+        finally:
+            if priority is Priority.INTERACTIVE:
+                left = self._waiting[chat_id] - 1
+                if left:
+                    self._waiting[chat_id] = left
+                else:
+                    del self._waiting[chat_id]
         self._record(chat_id, self._clock())
+
+    async def ready(self, chat_id: int | None, priority: Priority = Priority.INTERACTIVE) -> None:
+        """Wait for the earliest moment a message to `chat_id` may go, without counting one."""
+        while (wait := self.delay(chat_id, priority)) > 0:
+            await self._sleep(wait)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep on the limiter's clock, for a caller that waits for the limits' sake (a test's moves it)."""
         await self._sleep(seconds)
 
-    def delay(self, chat_id: int) -> float:
+    def delay(self, chat_id: int | None, priority: Priority = Priority.INTERACTIVE) -> float:
         """Seconds until a message to `chat_id` may go, under every limit (0 when it may go now)."""
         now = self._clock()
-        global_wait = 0.0
+        global_wait = max(self._all_paused_until - now, 0.0)
         if self.limits.enabled:
             in_window = _window_ready_at(self._recent, now, self.limits.max_in_any_second, 1.0) - now
-            global_wait = max(self._global.wait(now), in_window)
-        return max(global_wait, self._all_paused_until - now, self.chat_ready_at(chat_id) - now, 0.0)
+            global_wait = max(global_wait, self._global.wait(now), in_window)
+        chat_wait = 0.0 if chat_id is None else self.chat_ready_at(chat_id, priority) - now
+        if priority is Priority.BROADCAST and global_wait <= 0 and self._conversation_held_globally(now):
+            # Its slot would be the one a conversation is waiting for: let that go first, look again after it.
+            global_wait = 1.0 / self.limits.messages_per_second
+        return max(global_wait, chat_wait, 0.0)
 
-    def chat_ready_at(self, chat_id: int) -> float:
+    def chat_ready_at(self, chat_id: int, priority: Priority = Priority.INTERACTIVE) -> float:
         """When this chat's own limits and pauses next let a message go (monotonic); 0.0 if they do now.
 
         The global limit, shared by every chat, is left out: this ranks chats against each other.
         """
         now = self._clock()
         chat = self._chats.get(chat_id)
-        if chat is None:
-            return 0.0
-        ready = chat.paused_until
-        if self.limits.enabled:
+        ready = 0.0 if chat is None else chat.paused_until
+        if chat is not None and self.limits.enabled:
             ready = max(ready, now + chat.bucket.wait(now))
             if chat_id < 0:
-                ready = max(ready, self._group_ready_at(chat.window, now))
+                allowed = self.limits.group_messages_per_minute
+                if priority is Priority.BROADCAST:
+                    allowed -= self.limits.group_headroom
+                ready = max(ready, _window_ready_at(chat.window, now, allowed, GROUP_WINDOW_SECONDS))
+        if priority is Priority.BROADCAST and self._waiting.get(chat_id):
+            # A conversation's request waits for this chat: the broadcast goes after it.
+            ready = max(ready, now + 1.0 / self.limits.chat_messages_per_second)
         return ready if ready > now else 0.0
 
     def pause(self, chat_id: int, seconds: float) -> None:
@@ -149,6 +195,14 @@ class RateLimiter:
         """Hold every message to every chat for `seconds` (a flood wait for the whole bot)."""
         self._all_paused_until = max(self._all_paused_until, self._clock() + seconds)
 
+    def refused(self, chat_id: int | None, seconds: float) -> None:
+        """Telegram answered 429 with `seconds` to a request for `chat_id`: pause that chat, or everyone if the
+        chat had been left alone (then the limit hit is the bot's overall one, not the chat's)."""
+        if chat_id is None or self.was_quiet(chat_id):
+            self.pause_all(seconds)
+        else:
+            self.pause(chat_id, seconds)
+
     def was_quiet(self, chat_id: int) -> bool:
         """True if the chat's last message was its only one within a minute, so a 429 for it is not its own."""
         chat = self._chats.get(chat_id)
@@ -156,8 +210,11 @@ class RateLimiter:
             return True
         return chat.last_sent - chat.before_last >= GROUP_WINDOW_SECONDS
 
-    def _group_ready_at(self, window: deque[float], now: float) -> float:
-        return _window_ready_at(window, now, self.limits.group_messages_per_minute, GROUP_WINDOW_SECONDS)
+    def _conversation_held_globally(self, now: float) -> bool:
+        """True if a conversation's request waits only for the global rate (its own chat would let it go)."""
+        return any(
+            chat_id is None or self.chat_ready_at(chat_id) <= now for chat_id, count in self._waiting.items() if count
+        )
 
     def _chat(self, chat_id: int, now: float) -> _Chat:
         chat = self._chats.get(chat_id)
@@ -166,11 +223,14 @@ class RateLimiter:
             chat = self._chats[chat_id] = _Chat(_Bucket(self.limits.chat_messages_per_second, burst, burst, now))
         return chat
 
-    def _record(self, chat_id: int, now: float) -> None:
-        chat = self._chat(chat_id, now)
+    def _record(self, chat_id: int | None, now: float) -> None:
         if self.limits.enabled:
             self._global.take(now)
             self._recent.append(now)
+        if chat_id is None:
+            return
+        chat = self._chat(chat_id, now)
+        if self.limits.enabled:
             chat.bucket.take(now)
             if chat_id < 0:
                 chat.window.append(now)
@@ -185,7 +245,7 @@ class RateLimiter:
             chat.bucket.refill(now)
             full = chat.bucket.tokens >= chat.bucket.capacity - _EPSILON
             long_ago = chat.last_sent is None or now - chat.last_sent > GROUP_WINDOW_SECONDS
-            if full and long_ago and chat.paused_until <= now:
+            if full and long_ago and chat.paused_until <= now and chat_id not in self._waiting:
                 del self._chats[chat_id]
 
 

@@ -35,7 +35,8 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 
 from bot import notices
-from bot.ratelimit import RateLimiter
+from bot.limited import as_broadcast, limiter_of
+from bot.ratelimit import Priority, RateLimiter
 from bot.sendplan import SendPlan
 from bot.undelivered import chat_gone_reason
 from domain.directory import Directory
@@ -138,7 +139,7 @@ class Sender:
             rows = await uow.outbox.pending(limit)
         await self._prepare_files(rows)
         now = self._clock.now()
-        plan = SendPlan(rows, now, self.limiter.chat_ready_at)
+        plan = SendPlan(rows, now, self._chat_ready_at)
         wake_in = None if plan.next_due is None else (plan.next_due - now).total_seconds()
         running: dict[asyncio.Task[Outcome], int] = {}
         reported: set[int] = set()  # chats already reported gone in this pass: the office hears once
@@ -146,7 +147,7 @@ class Sender:
         try:
             while stop is None or not stop.is_set():
                 chat_id = plan.peek() if len(running) < self._max_in_flight else None
-                wait = None if chat_id is None else self.limiter.delay(chat_id)
+                wait = None if chat_id is None else self.limiter.delay(chat_id, Priority.BROADCAST)
                 if chat_id is None or (wait is not None and wait > patience):
                     if not running:
                         if wait is not None:
@@ -201,11 +202,19 @@ class Sender:
                     log.exception("the file of outbox event %s could not be made ahead of sending", event_id)
 
     async def _acquire(self, chat_id: int, stop: asyncio.Event | None) -> bool:
-        """Wait for the chat's slot; False if `stop` was set first."""
-        if stop is None or self.limiter.delay(chat_id) <= 0:
-            await self.limiter.acquire(chat_id)
+        """Wait for the chat's slot; False if `stop` was set first. When the bot's session takes the slot for
+        each request (bot.limited), only wait until the limiter would give one: one request, one slot."""
+        wait = self.limiter.ready if self._session_limits() else self.limiter.acquire
+        if stop is None or self.limiter.delay(chat_id, Priority.BROADCAST) <= 0:
+            await wait(chat_id, Priority.BROADCAST)
             return True
-        return await _unless_stopped(self.limiter.acquire(chat_id), stop)
+        return await _unless_stopped(wait(chat_id, Priority.BROADCAST), stop)
+
+    def _session_limits(self) -> bool:
+        return limiter_of(self._bot) is self.limiter
+
+    def _chat_ready_at(self, chat_id: int) -> float:
+        return self.limiter.chat_ready_at(chat_id, Priority.BROADCAST)
 
     async def _settle_next(self, running: dict[asyncio.Task[Outcome], int], plan: SendPlan) -> int:
         """Wait for a send to end and let its chat go on (or wait for a later pass); 1 if it was sent."""
@@ -224,6 +233,7 @@ class Sender:
 
     async def _deliver(self, row: Mapping[str, Any], reported: set[int]) -> Outcome:
         row_id, chat_id = int(row["id"]), int(row["chat_id"])
+        as_broadcast()  # the bot's limiting middleware (if any) ranks it below conversations, leaves 429s to us
         async with self._writes, self._db.uow() as uow:
             if not await uow.outbox.claim(row_id):
                 return Outcome.TAKEN
@@ -297,10 +307,10 @@ class Sender:
                         log.exception("the file_id of %s could not be stored; a restart uploads it again", key)
                     return message
                 file_id = self._file_ids[key] = stored.telegram_file_id
-        if waited:
+        if waited and not self._session_limits():
             # The slot the limiter gave this send went by while the upload ran; the sends that waited with it
             # would otherwise go out in one burst and earn a 429.
-            await self.limiter.acquire(chat_id)
+            await self.limiter.acquire(chat_id, Priority.BROADCAST)
         return await self._post(chat_id, notice, file_id)
 
     async def _post(self, chat_id: int, notice: notices.Notice, file: BufferedInputFile | str) -> Message:
@@ -310,11 +320,7 @@ class Sender:
         return await self._bot.send_document(chat_id, file, caption=notice.text, reply_markup=notice.markup)
 
     async def _retry_later(self, row_id: int, chat_id: int, pause: TelegramRetryAfter) -> Outcome:
-        # A 429 for a chat we had left alone for a minute cannot be that chat's own limit: the bot is flooding.
-        if self.limiter.was_quiet(chat_id):
-            self.limiter.pause_all(pause.retry_after)
-        else:
-            self.limiter.pause(chat_id, pause.retry_after)
+        self.limiter.refused(chat_id, pause.retry_after)
         log.info("outbox row %s to chat %s: Telegram asks to wait %s s", row_id, chat_id, pause.retry_after)
         later = self._clock.now() + timedelta(seconds=pause.retry_after)
         await self._settle(row_id, OutboxStatus.PENDING, error=pause.message, not_before=later)

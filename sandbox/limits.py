@@ -21,6 +21,9 @@ class Limits:
     group_messages_per_minute: int = 20
     chat_messages_per_second: float = 1.0
     chat_burst: int = 3
+    count_edits: bool = True
+    """Edits of a message count toward its chat's and its group's limits, as Telegram throttles them in groups
+    too (not toward the overall rate)."""
     enabled: bool = True
 
     @classmethod
@@ -59,18 +62,22 @@ class FloodControl:
     _groups: dict[int, deque[float]] = field(default_factory=dict)
     _chats: dict[int, _Bucket] = field(default_factory=dict)
 
-    def admit(self, chat_id: int, *, is_group: bool) -> None:
-        """Counts one message to `chat_id`, or raises Telegram's 429 with retry_after without counting it."""
-        if not self.limits.enabled:
+    def admit(self, chat_id: int, *, is_group: bool, edit: bool = False) -> None:
+        """Counts one message (or, with `edit`, one edit) to `chat_id`, or raises Telegram's 429 with
+        retry_after without counting it."""
+        if not self.limits.enabled or (edit and not self.limits.count_edits):
             return
         now = self.clock()
-        waits = [self._overall_wait(now), self._chat_wait(chat_id, now)]
+        waits = [self._chat_wait(chat_id, now)]
+        if not edit:
+            waits.append(self._overall_wait(now))
         if is_group:
             waits.append(self._group_wait(chat_id, now))
         wait = max(waits)
         if wait > 0:
             raise too_many_requests(max(1, math.ceil(wait)))
-        self._overall.append(now)
+        if not edit:
+            self._overall.append(now)
         if is_group:
             self._groups.setdefault(chat_id, deque()).append(now)
         self._chats[chat_id].tokens -= 1

@@ -104,6 +104,12 @@ class CardRepository:
         row = (await self._session.execute(select(*columns).where(tables.projects.c.id == project_id))).one()
         return row.card_message_id, int(row.card_version)
 
+    async def digest(self, project_id: int) -> str | None:
+        """The digest of what the card last showed (None: not known)."""
+        query = select(tables.projects.c.card_digest).where(tables.projects.c.id == project_id)
+        digest = (await self._session.execute(query)).scalar_one()
+        return None if digest is None else str(digest)
+
     async def due(self) -> list[int]:
         """Projects in a group whose card is missing, shows an older version than the project has now, or was
         marked for a redraw because its deadline colour changed."""
@@ -114,12 +120,14 @@ class CardRepository:
         )
         return [int(pid) for pid in (await self._session.execute(query.order_by(p.c.id))).scalars()]
 
-    async def shown(self, project_id: int, *, message_id: int, version: int, signal: str) -> None:
+    async def shown(
+        self, project_id: int, *, message_id: int, version: int, signal: str, digest: str | None = None
+    ) -> None:
         # A Core update: presentation state must not bump the project's optimistic-locking version.
         await self._session.execute(
             update(tables.projects)
             .where(tables.projects.c.id == project_id)
-            .values(card_message_id=message_id, card_version=version, card_signal=signal)
+            .values(card_message_id=message_id, card_version=version, card_signal=signal, card_digest=digest)
         )
 
     async def signals(self) -> dict[int, str | None]:

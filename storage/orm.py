@@ -47,5 +47,5 @@ def start_mappers() -> None:
         },
         version_id_col=tables.projects.c.version,
         # The pinned card is the bot's presentation, kept by storage.cards, not part of the domain's project.
-        exclude_properties=["card_message_id", "card_version", "card_signal"],
+        exclude_properties=["card_message_id", "card_version", "card_signal", "card_digest"],
     )

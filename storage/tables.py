@@ -99,6 +99,9 @@ projects = Table(
     # What the card shows of the deadlines (colour and nearest due date, domain.step_deadlines.CardSignal.stamp);
     # NULL asks for a redraw: the deadlines reconciler clears it when the colour changed with time alone.
     Column("card_signal", String(60)),
+    # A digest of what the card shows (bot.cards.card_digest, its "updated" line left out): an edit to the same
+    # is not sent.
+    Column("card_digest", String(64)),
     Column("version", Integer, nullable=False),
 )
 

@@ -49,7 +49,9 @@ def _inline_markup(msg: Message) -> dict[str, Any] | None:
 
 
 def _apply(call: Call, msg: Message, changes: dict[str, Any]) -> dict[str, Any]:
-    """Applies an edit unless it changes nothing, which Telegram refuses as 'not modified'."""
+    """Applies an edit unless it changes nothing, which Telegram refuses as 'not modified'; either way the edit
+    counts toward the chat's flood limits first."""
+    call.core.flood.admit(msg.chat_id, is_group=call.world.chats[msg.chat_id].is_group, edit=True)
     current = {key: getattr(msg, key) for key in changes if key != "reply_markup"}
     current["reply_markup"] = _inline_markup(msg)
     if current == {**changes, "reply_markup": changes.get("reply_markup")}:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Application, build, make_bot
+from bot.limited import limit_requests
 from bot.ratelimit import RateLimiter, SendingLimits
 from domain.directory import Role
 from sandbox.fake import FakeTelegram
@@ -65,6 +66,12 @@ class World:
         await self.deliver()
 
 
+def share_limiter(app: Application, limiter: RateLimiter) -> None:
+    """Use `limiter` for every request of the app: its handlers' (the session's middleware) and its sender's."""
+    limit_requests(app.bot, limiter)
+    app.sender.limiter = limiter
+
+
 @pytest.fixture(params=["in-process", "http"])
 async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
     """Each story runs twice: through the in-process session, and over HTTP as aiogram reaches Telegram."""
@@ -78,8 +85,8 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
     clock = MovableClock()
     app = await build(settings, clock, bot=bot)
-    # This fake has no flood control, so pacing would only make the stories wait; test_sender covers it.
-    app.sender.limiter = RateLimiter(SendingLimits.unlimited())
+    # This fake has no flood control, so pacing would only make the stories wait; test_limited covers it.
+    share_limiter(app, RateLimiter(SendingLimits.unlimited()))
     try:
         async with polling(telegram, app.dispatcher, app.bot):
             yield World(telegram, app, clock)
