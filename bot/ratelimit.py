@@ -160,15 +160,21 @@ class RateLimiter:
             in_window = _window_ready_at(self._recent, now, self.limits.max_in_any_second, 1.0) - now
             global_wait = max(global_wait, self._global.wait(now), in_window)
         chat_wait = 0.0 if chat_id is None else self.chat_ready_at(chat_id, priority) - now
-        if priority is Priority.BROADCAST and global_wait <= 0 and self._conversation_held_globally(now):
-            # Its slot would be the one a conversation is waiting for: let that go first, look again after it.
-            global_wait = 1.0 / self.limits.messages_per_second
+        if priority is Priority.BROADCAST:
+            if global_wait <= 0 and self._conversation_held_globally(now):
+                # Its slot would be the one a conversation is waiting for: let that go first, look again after it.
+                global_wait = 1.0 / self.limits.messages_per_second
+            if chat_id is not None and self._waiting.get(chat_id):
+                # A conversation's request waits for this very chat: the broadcast goes after it.
+                own = max(self.chat_ready_at(chat_id) - now, 0.0)
+                chat_wait = max(chat_wait, own + 1.0 / self.limits.chat_messages_per_second)
         return max(global_wait, chat_wait, 0.0)
 
     def chat_ready_at(self, chat_id: int, priority: Priority = Priority.INTERACTIVE) -> float:
         """When this chat's own limits and pauses next let a message go (monotonic); 0.0 if they do now.
 
-        The global limit, shared by every chat, is left out: this ranks chats against each other.
+        The global limit, shared by every chat, is left out: this ranks chats against each other, so it must
+        not move with the clock (a conversation's waiting request, which would, counts in `delay` only).
         """
         now = self._clock()
         chat = self._chats.get(chat_id)
@@ -180,9 +186,6 @@ class RateLimiter:
                 if priority is Priority.BROADCAST:
                     allowed -= self.limits.group_headroom
                 ready = max(ready, _window_ready_at(chat.window, now, allowed, GROUP_WINDOW_SECONDS))
-        if priority is Priority.BROADCAST and self._waiting.get(chat_id):
-            # A conversation's request waits for this chat: the broadcast goes after it.
-            ready = max(ready, now + 1.0 / self.limits.chat_messages_per_second)
         return ready if ready > now else 0.0
 
     def pause(self, chat_id: int, seconds: float) -> None:

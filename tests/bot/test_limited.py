@@ -7,6 +7,7 @@ the 429s the bot once earned."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -131,16 +132,22 @@ GROUPS = 200
 TALKERS = 10
 
 
-async def groups_with_projects(world: World, count: int, talkers: list[Person]) -> list[int]:
-    """`count` project groups, one project each (created in October, so each owes November's update); the
-    talkers are members of every seventh group, one each."""
-    directory, telegram = world.app.directory, world.telegram
-    clerk = await register_person(world.app.db, display_name="录入员", telegram_user_id=None, language="zh", now=NOW)
+def groups(telegram: FakeTelegram, count: int, talkers: list[Person]) -> list[int]:
+    """`count` groups with the bot in them; the talkers are members of every seventh group, one each. The bot's
+    greetings on joining are dropped: they are not what the tests here are about."""
     member = telegram.user("群成员")
     chat_ids = []
     for n in range(count):
         talking = talkers[n // 7 : n // 7 + 1] if n % 7 == 0 else []
         chat_ids.append(telegram.group(f"联络群{n:03d}", members=[member, *talking]).id)
+    telegram.core.updates.drop_pending()
+    return chat_ids
+
+
+async def add_projects(world: World, chat_ids: list[int]) -> None:
+    """One project in each group, created in October, so each owes November's update."""
+    directory = world.app.directory
+    clerk = await register_person(world.app.db, display_name="录入员", telegram_user_id=None, language="zh", now=NOW)
     units = [u.code for u in directory.landing_units()]
     async with world.app.db.uow() as uow:
         for n, chat_id in enumerate(chat_ids):
@@ -157,15 +164,16 @@ async def groups_with_projects(world: World, count: int, talkers: list[Person]) 
                 )
             )
         await uow.commit()
-    return chat_ids
 
 
 async def test_the_monthly_prompt_to_200_groups_meets_no_429_and_lets_people_talk_meanwhile(tmp_path: Path) -> None:
     # Real time: the fake's real limits on the monotonic clock, the bot's limiter as in production.
-    async with running(tmp_path, FakeTelegram(limits=Limits())) as world:
-        people = [world.telegram.user(f"干部{n}") for n in range(TALKERS)]
-        chat_ids = await groups_with_projects(world, GROUPS, people)
-        talkers = [(someone, world.telegram.chat(chat_ids[n * 7])) for n, someone in enumerate(people)]
+    telegram = FakeTelegram(limits=Limits())
+    people = [telegram.user(f"干部{n}") for n in range(TALKERS)]
+    chat_ids = groups(telegram, GROUPS, people)
+    talkers = [(someone, telegram.chat(chat_ids[n * 7])) for n, someone in enumerate(people)]
+    async with running(tmp_path, telegram) as world:
+        await add_projects(world, chat_ids)
         world.clock.move_to(at(date(2026, 12, 1)))
         assert await reconcile_progress(world.app.supervision, world.clock.now()) == GROUPS
 
@@ -287,3 +295,20 @@ async def test_a_broadcast_leaves_a_group_room_for_its_conversation(time: Virtua
         assert limiter.chat_ready_at(-5) == 0
         await limiter.acquire(-5)
     assert limiter.chat_ready_at(-5) > time.monotonic() + 30
+
+
+async def test_a_waiting_conversation_does_not_make_a_chats_rank_move_with_the_clock() -> None:
+    # The sender ranks chats by chat_ready_at and re-ranks until the value holds still: it must not drift.
+    ticks = itertools.count()
+    limiter = RateLimiter(SendingLimits(chat_burst=1), clock=lambda: 1000 + next(ticks) * 0.001, sleep=spin_for_once)
+    await limiter.acquire(-5)
+    waiting = asyncio.create_task(limiter.acquire(-5))
+    await spin_for(3)
+    assert limiter.chat_ready_at(-5, Priority.BROADCAST) == limiter.chat_ready_at(-5, Priority.BROADCAST)
+    assert limiter.delay(-5, Priority.BROADCAST) > limiter.delay(-5)  # the conversation still goes first
+    waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+
+
+async def spin_for_once(seconds: float) -> None:
+    await asyncio.sleep(0)

@@ -102,3 +102,33 @@ async def test_the_defaults_follow_telegrams_guidance() -> None:
     limits = Limits()
     assert (limits.messages_per_second, limits.group_messages_per_minute) == (30, 20)
     assert (limits.chat_messages_per_second, limits.chat_burst) == (1.0, 3)
+
+
+async def test_edits_count_toward_a_groups_minute_as_telegram_throttles_them(
+    strict_tg: FakeTelegram, clock: ManualClock
+) -> None:
+    li = strict_tg.user("李")
+    group = strict_tg.group("项目联络群", members=[li])
+    async with Bot(strict_tg.token, session=strict_tg.session()) as bot:
+        card = await bot.send_message(group.id, "卡片 0")
+        for n in (1, 2):
+            clock.advance(1)
+            await bot.edit_message_text(text=f"卡片 {n}", chat_id=group.id, message_id=card.message_id)
+        clock.advance(1)
+        with pytest.raises(TelegramRetryAfter):  # the group's 3 a minute are used: one send and two edits
+            await bot.edit_message_reply_markup(chat_id=group.id, message_id=card.message_id)
+        with pytest.raises(TelegramRetryAfter):
+            await bot.send_message(group.id, "又一条")
+    assert group.bot_messages()[0].text == "卡片 2"
+
+
+async def test_edits_count_toward_one_chat_but_not_the_overall_rate(clock: ManualClock) -> None:
+    flood = FloodControl(Limits(messages_per_second=2, chat_burst=1), clock)
+    flood.admit(42, is_group=False, edit=True)
+    with pytest.raises(ApiError):
+        flood.admit(42, is_group=False, edit=True)
+    flood.admit(43, is_group=False)
+    flood.admit(44, is_group=False)  # the edit took none of the overall two a second
+    uncounted = FloodControl(Limits(chat_burst=1, count_edits=False), clock)
+    for _ in range(5):
+        uncounted.admit(42, is_group=False, edit=True)
