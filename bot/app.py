@@ -19,9 +19,11 @@ from bot.cards import CardKeeper
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from bot.polling import Poller, poll_until_signalled
 from bot.retry import HandlingUpdate, RetryAfterInHandlers
 from bot.sender import Sender, SendingWorker
 from bot.state import OncePerUpdate, make_storage
+from bot.webhook import serve_webhook
 from domain.directory import Directory
 from domain.scoring import ScoringRules, load_default_scoring_rules
 from domain.supervision import SupervisionRules, load_default_supervision_rules
@@ -162,13 +164,10 @@ async def run(settings: Settings) -> None:
         scheduler.start()
         worker.start()
         if settings.webhook_url:
-            from bot.webhook import serve_webhook
-
-            await serve_webhook(app, settings)
+            await serve_webhook(app.dispatcher, app.bot, settings)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
-            log.info("polling Telegram for updates")
-            await app.dispatcher.start_polling(app.bot, handle_signals=True)
+            await poll_until_signalled(Poller(app.dispatcher, app.bot))
     finally:
         scheduler.shutdown(wait=False)
         await worker.stop()
