@@ -56,7 +56,7 @@ class WebhookHandler:
         # A delivery Telegram repeats while the first is still being handled waits for it instead of running twice.
         self._in_flight: dict[int, asyncio.Task[None]] = {}
 
-    async def __call__(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
         if self._secret is not None and not hmac.compare_digest(
             request.headers.get(SECRET_HEADER, "").encode(), self._secret.encode()
         ):
@@ -87,7 +87,7 @@ class WebhookHandler:
 def webhook_app(dispatcher: Dispatcher, bot: Bot, *, secret: str | None) -> web.Application:
     """The web application that receives deliveries at WEBHOOK_PATH."""
     app = web.Application()
-    app.router.add_post(WEBHOOK_PATH, WebhookHandler(dispatcher, bot, secret=secret))
+    app.router.add_post(WEBHOOK_PATH, WebhookHandler(dispatcher, bot, secret=secret).handle)
     return app
 
 
