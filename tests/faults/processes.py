@@ -102,7 +102,7 @@ async def stop(process: Process) -> None:
 async def wait_for(check: Callable[[], Any], *, within: float = 20.0, every: float = 0.1) -> Any:
     """Calls the coroutine function `check` until it returns something true; fails after `within` seconds."""
     async with asyncio.timeout(within):
-        while not (result := await check()):
+        while not (result := await check()):  # noqa: ASYNC110 - the state is in another process
             await asyncio.sleep(every)
         return result
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from pydantic import SecretStr
 
 from tests.faults.test_token_redaction import leaking_lines, new_token
 from zhikong.logs import MASK, configure_logging
@@ -31,7 +32,7 @@ def written() -> Iterator[io.StringIO]:
     saved = root.handlers[:], root.level, sys.excepthook, threading.excepthook
     stream = io.StringIO()
     root.handlers = [logging.StreamHandler(stream)]
-    configure_logging(Settings(bot_token=TOKEN, webhook_secret=SECRET, log_level="DEBUG"))
+    configure_logging(Settings(bot_token=SecretStr(TOKEN), webhook_secret=SecretStr(SECRET), log_level="DEBUG"))
     try:
         yield stream
     finally:
@@ -77,7 +78,7 @@ def test_warnings_and_uncaught_exceptions_go_through_the_masking_handler(written
 
 
 async def test_asyncio_errors_go_through_the_masking_handler(written: io.StringIO) -> None:
-    configure_logging(Settings(bot_token=TOKEN, webhook_secret=SECRET, log_level="DEBUG"))
+    configure_logging(Settings(bot_token=SecretStr(TOKEN), webhook_secret=SecretStr(SECRET), log_level="DEBUG"))
     loop = asyncio.get_running_loop()
     try:
         loop.call_exception_handler(
@@ -92,7 +93,7 @@ async def test_asyncio_errors_go_through_the_masking_handler(written: io.StringI
 
 def test_a_second_call_takes_the_new_level_and_token(written: io.StringIO) -> None:
     other = new_token()
-    configure_logging(Settings(bot_token=other, log_level="INFO"))
+    configure_logging(Settings(bot_token=SecretStr(other), log_level="INFO"))
     logging.getLogger("zhikong").info("old %s new %s", TOKEN, other)
     logging.getLogger("zhikong").debug("not shown at INFO: %s", other)
     output = written.getvalue()
