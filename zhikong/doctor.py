@@ -69,7 +69,7 @@ async def diagnose(settings: Settings, *, today: date | None = None, bot: Bot | 
             if telegram_ok:
                 checks.append(await _check_webhook(client, settings))
             else:
-                checks.append(Check("webhook", False, "not checked, Telegram did not accept the token."))
+                checks.append(Check("webhook", False, "not checked until the token check passes."))
     db_checks, calendar = await _check_database(settings)
     checks.extend(db_checks)
     checks.append(_check_calendar(calendar, day))
