@@ -135,9 +135,9 @@ async def test_outbox_rows_unknown_or_failed_send_the_office_to_outbox(server: S
         await uow.commit()
     engine = db.engine
     async with engine.begin() as connection:
-        for chat_id, status in ((-1001, OutboxStatus.UNKNOWN), (-1002, OutboxStatus.FAILED)):
+        for chat_id, state in ((-1001, OutboxStatus.UNKNOWN), (-1002, OutboxStatus.FAILED)):
             await connection.execute(
-                text("UPDATE outbox SET status = :status WHERE chat_id = :chat"), {"status": status, "chat": chat_id}
+                text("UPDATE outbox SET status = :status WHERE chat_id = :chat"), {"status": state, "chat": chat_id}
             )
     await db.dispose()
     lines, status = await doctor(settings(server, url), today=A_GOOD_YEAR)

@@ -14,7 +14,7 @@ from domain.directory import Role
 from domain.errors import DomainError
 from domain.quantities import parse_area_mu
 from services.setup import open_database, read_directory
-from zhikong.logs import configure_logging
+from zhikong.logs import Redactor, configure_logging, secrets_of
 from zhikong.settings import Settings
 
 
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(json.dumps(route_json(args), ensure_ascii=False))
             return
         settings = Settings()
-        redact = configure_logging(settings)
+        redact = Redactor(secrets_of(settings))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "grant-role":
@@ -181,10 +181,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "calendar":
             asyncio.run(_calendar(settings, args.year))
         elif args.command == "doctor":
+            # Its report is the output; the libraries' INFO lines (alembic's, say) would only hide it.
+            configure_logging(
+                settings.model_copy(update={"log_level": "WARNING"}) if settings.log_level == "INFO" else settings
+            )
             status = asyncio.run(_doctor(settings))
             if status:
                 raise SystemExit(status)
         elif args.command == "fake-telegram":
+            configure_logging(settings)
             asyncio.run(_fake_telegram(args.host, args.port, args.token))
         elif args.command == "run" or (args.command == "start" and settings.bot_token is not None):
             from bot.app import run

@@ -27,6 +27,7 @@ from storage.engine import create_engine
 from storage.migrate import alembic_config
 from storage.repositories import OutboxStatus
 from storage.uow import Database
+from zhikong.logs import Redactor, secrets_of
 from zhikong.settings import Settings
 
 # The bot appends this to WEBHOOK_URL (bot/webhook.py); repeated here so that the doctor needs no handlers.
@@ -161,7 +162,10 @@ async def _check_database(settings: Settings) -> tuple[list[Check], WorkCalendar
         schema = await asyncio.wait_for(_schema(engine), TIMEOUT)
     except Exception as error:  # every driver has its own errors; and the timeout
         await engine.dispose()
-        reason = type(error).__name__
+        # The driver's own words help (a refused password, an unknown database); the password itself must not show.
+        password = make_url(settings.database_url).password
+        words = Redactor([str(password)] if password else [])(f"{type(error).__name__}: {error}".splitlines()[0])
+        reason = words[:200]
         return [
             Check("database", False, f"cannot open {shown} ({reason}): check DATABASE_URL and that the server runs."),
             _outbox_unchecked(),
@@ -261,4 +265,5 @@ def _check_calendar(calendar: WorkCalendar, today: date) -> Check:
 async def doctor(settings: Settings, *, today: date | None = None) -> tuple[list[str], int]:
     """The report's lines and the exit status: 0 if every check is OK, 1 otherwise."""
     checks = await diagnose(settings, today=today)
-    return [c.line() for c in checks], 0 if all(c.ok for c in checks) else 1
+    redact = Redactor(secrets_of(settings))
+    return [redact(c.line()) for c in checks], 0 if all(c.ok for c in checks) else 1
