@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -59,9 +59,8 @@ def bot_replies(tg: FakeTelegram, chat_id: int) -> list[str]:
     return [m.text or "" for m in chat.visible_messages() if m.sender_id == tg.core.bot.id]
 
 
-async def until(condition: object, *, within: float = WITHIN) -> None:
-    """Waits until the callable `condition` holds; fails the test after `within` seconds."""
-    assert callable(condition)
+async def until(condition: Callable[[], bool], *, within: float = WITHIN) -> None:
+    """Waits until `condition` holds; fails the test after `within` seconds."""
     async with asyncio.timeout(within):
         while not condition():  # noqa: ASYNC110 - the state is in the fake and another process, with no event
             await asyncio.sleep(0.05)
