@@ -31,6 +31,7 @@ from services.setup import open_database, read_directory, read_scoring_rules, re
 from services.supervise import Supervision, supervise
 from storage.uow import Database
 from zhikong.clock import Clock, SystemClock
+from zhikong.logs import configure_logging
 from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
@@ -155,7 +156,7 @@ async def publish_commands(app: Application) -> None:
 
 async def run(settings: Settings) -> None:
     """Run the bot until interrupted: long polling, or a webhook server when WEBHOOK_URL is set."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     app = await build(settings)
     scheduler = build_scheduler(app)
     worker = SendingWorker(app.sender)

@@ -25,6 +25,7 @@ from sandbox.server import RouteExtension, SandboxServer
 from services.people import grant_role, register_person
 from services.projects import bind_group, create_project
 from zhikong.clock import MovableClock
+from zhikong.logs import configure_logging
 from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
@@ -155,6 +156,7 @@ async def _seed(telegram: FakeTelegram, app: Application, clock: MovableClock) -
 
 async def run_sandbox(port: int, data_dir: Path) -> None:
     """Serve the sandbox until interrupted, saying where to open it."""
+    configure_logging(Settings())
     sandbox = await start_sandbox(data_dir=data_dir, port=port)
     print(f"zhikong sandbox: no BOT_TOKEN, so the bot runs against a fake Telegram. Open {sandbox.url}/", flush=True)
     try:
