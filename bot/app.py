@@ -42,6 +42,7 @@ COMMANDS = (
     "problem",
     "tasks",
     "projects",
+    "outbox",
     "help",
     "whoami",
     "language",

@@ -315,11 +315,12 @@ class Outbox:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def needing_attention(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Rows that did not surely arrive (failed, or unknown after a timeout or crash), newest first."""
+        """Rows that did not surely arrive (failed, or unknown after a timeout or crash) and that nobody has dealt
+        with yet (re-sent or found not needed, see storage.outbox_review), newest first."""
         o = tables.outbox
         query = (
             select(o)
-            .where(o.c.status.in_([OutboxStatus.FAILED, OutboxStatus.UNKNOWN]))
+            .where(o.c.status.in_([OutboxStatus.FAILED, OutboxStatus.UNKNOWN]), o.c.resolved_at.is_(None))
             .order_by(o.c.id.desc())
             .limit(limit)
         )
