@@ -85,9 +85,8 @@ async def report_attention(db: Database, now: datetime) -> int:
         unknown = sum(1 for row in rows if row["status"] == OutboxStatus.UNKNOWN)
         _page, total = await uow.outbox_review.open_page(0, 1)
         after = {"rows": [row["id"] for row in rows], "unknown": unknown, "failed": len(rows) - unknown}
-        event_id = await uow.audit.append_system(
-            "outbox", int(rows[-1]["id"]), "attention_reported", at=now, before={}, after=after
-        )
+        # About the outbox as a whole (subject 0): the rows it covers are listed in `after`.
+        event_id = await uow.audit.append_system("outbox", 0, "attention_reported", at=now, before={}, after=after)
         params = {"count": len(rows), "unknown": unknown, "failed": len(rows) - unknown, "total": total}
         await uow.outbox.add(event_id, chats, ATTENTION_KEY, params, now)
         await uow.outbox_review.mark_reported([row["id"] for row in rows], now)
