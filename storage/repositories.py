@@ -254,11 +254,14 @@ class Outbox:
         return (await self._session.execute(query)).mappings().all()
 
     async def sent_copies(self, project_id: int, message_keys: Iterable[str]) -> list[dict[str, Any]]:
-        """The sent rows of these kinds for one project's events: chat, Telegram message id and params."""
+        """The sent rows of these kinds for one project's events: chat, Telegram message id and params. A 补发
+        (a row re-sending another, on an event of its own) counts as a copy of the event it re-sent."""
         o, a = tables.outbox, tables.audit_events
+        original = o.alias("original")
         query = (
             select(o.c.chat_id, o.c.sent_message_id, o.c.params)
-            .join(a, a.c.id == o.c.event_id)
+            .outerjoin(original, original.c.id == o.c.resend_of)
+            .join(a, a.c.id == func.coalesce(original.c.event_id, o.c.event_id))
             .where(
                 a.c.subject_type == "project",
                 a.c.subject_id == project_id,
