@@ -6,7 +6,6 @@ The words come back raw (not escaped): the templates that show them escape each 
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -95,8 +94,3 @@ def row_view(number: int, row: DoubtfulRow, group_title: str | None) -> RowView:
         why=why(row),
         resend=row.resend_of is not None,
     )
-
-
-def escaped(text: str) -> str:
-    """For the callback answers and lines sent outside a template."""
-    return html.escape(text)

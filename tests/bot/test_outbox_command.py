@@ -282,7 +282,8 @@ async def test_failed_rows_are_listed_and_stale_forged_or_foreign_taps_change_no
         reply = world.telegram.answer_to(query)
         assert reply.answered and answer in (reply.text or ""), (data, reply)
     await stranger.says(stranger.opens_private_chat(), "/outbox")
-    await stranger.taps_forged(stranger.private_chat.last_message(), f"ob:v:{table['id']}:0")
+    query = await stranger.taps_forged(stranger.private_chat.last_message(), f"ob:v:{table['id']}:0")
+    assert "只有领导小组办公室" in (world.telegram.answer_to(query).text or "")
     assert await snapshot(world) == before
 
     # A re-send to the gone group fails again: a new row, listed again as a 补发, the original closed.
