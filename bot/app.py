@@ -45,6 +45,7 @@ COMMANDS = (
     "problem",
     "tasks",
     "projects",
+    "outbox",
     "help",
     "whoami",
     "language",
