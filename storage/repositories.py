@@ -304,10 +304,11 @@ class Outbox:
         return int((await self._session.execute(select(func.count()).select_from(tables.outbox))).scalar_one())
 
     async def count_by_status(self) -> dict[str, int]:
-        """How many rows are in each status."""
+        """How many rows are in each status, leaving out those the office has dealt with (/outbox)."""
         o = tables.outbox
-        result = await self._session.execute(select(o.c.status, func.count()).group_by(o.c.status))
-        return {str(status): int(n) for status, n in result.tuples()}
+        query = select(o.c.status, func.count()).where(o.c.resolved_at.is_(None)).group_by(o.c.status)
+        result = await self._session.execute(query)
+        return {str(status): int(n) for status, n in result.all()}
 
     async def mark_interrupted(self, note: str) -> int:
         """Rows a crash left in `sending` become `unknown` with `note`: Telegram may have them, so never resend."""
