@@ -113,8 +113,10 @@ class Poller:
         try:
             updates = request.result()
         except Exception as error:
-            log.error("could not fetch updates (%s: %s); trying again shortly", type(error).__name__, error)
-            await self._pause(next(self._backoff))
+            delay = next(self._backoff)
+            # aiogram's words, which operators know; the log masks the token the error's URL holds.
+            log.error("Failed to fetch updates - %s: %s; trying again in %.1f s", type(error).__name__, error, delay)
+            await self._pause(delay)
             return []
         self._backoff.reset()
         return list(updates)

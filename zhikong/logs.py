@@ -83,6 +83,8 @@ def configure_logging(settings: Settings, *, extra_secrets: Iterable[str] = ()) 
         stream.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(stream)
     root.setLevel(settings.log_level)
+    # The scheduler reports every run of the once-a-second delivery job at INFO; only its problems are news.
+    logging.getLogger("apscheduler.executors").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else "WARNING")
     for handler in root.handlers:
         inner = handler.formatter
         if isinstance(inner, RedactingFormatter):

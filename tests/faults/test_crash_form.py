@@ -50,8 +50,11 @@ class Rig:
     started: bool = False
 
     def listening(self, since: int) -> Callable[[], bool]:
-        method = "setWebhook" if self.mode == "webhook" else "getUpdates"
-        return lambda: len(self.telegram.calls(method)) > since
+        if self.mode == "webhook":
+            return lambda: len(self.telegram.calls("setWebhook")) > since
+        # A long poll is logged only once it ends: one open now counts too.
+        updates = self.telegram.core.updates
+        return lambda: updates.active_polls > 0 or len(self.telegram.calls("getUpdates")) > since
 
     async def start_bot(self) -> None:
         method = "setWebhook" if self.mode == "webhook" else "getUpdates"

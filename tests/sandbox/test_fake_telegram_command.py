@@ -28,4 +28,5 @@ async def test_zhikong_run_answers_through_a_separately_started_fake(tmp_path: P
 
 
 async def _polled(api: Control) -> bool:
-    return any(r["method"] == "getUpdates" for r in await api.get("/requests"))
+    """The bot is about to poll: it drops any webhook first (a long poll shows in /requests only once it ends)."""
+    return any(r["method"] == "deleteWebhook" for r in await api.get("/requests"))
