@@ -19,13 +19,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, User
 from aiogram.utils.i18n import gettext as _
+from markupsafe import Markup
 
 from bot.flows.moves import DRAFT_KEY, OPTIONAL, Ask, Draft, MoveFlow, is_date, read, skips
 from bot.flows.moves_make import make_move
 from bot.keyboards.moves import decision_keyboard, draft_keyboard, members_keyboard, moves_keyboard
 from bot.render import render
 from bot.step_texts import decided_text
-from bot.texts import role_label
+from bot.texts import quote, role_label
 from domain.answers import AnswerError
 from domain.calendar import SHANGHAI
 from domain.directory import Directory, UnitKind
@@ -100,7 +101,7 @@ class MoveTalk:
         optional = ask in OPTIONAL
         text = render(
             "moves_question.j2",
-            problem=problem,
+            problem=Markup(problem),  # catalog words around input that quote() escaped
             mention=self.user.mention_html() if self.in_group else "",
             title=draft.title,
             question=_("moves.ask." + ask.value),
@@ -176,9 +177,8 @@ class MoveTalk:
             await self.perform(draft, reply_to=reply_to)
 
     def _problem(self, ask: Ask, error: AnswerError) -> str:
-        raw = html.escape(str(error.params.get("raw", "")))
         if is_date(ask):
-            return _("moves.bad_date").format(raw=raw)
+            return _("moves.bad_date").format(raw=quote(error.params.get("raw", "")))
         return _("moves.bad_text").format(max_length=error.params.get("max_length", ""))
 
     async def cancel(self, draft: Draft) -> None:

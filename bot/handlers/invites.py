@@ -30,7 +30,7 @@ from bot.keyboards.invites import (
     units_keyboard,
 )
 from bot.render import render
-from bot.texts import error_text, role_label
+from bot.texts import alert, error_text, role_label
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
 from domain.invites import InviteInvalid
@@ -96,7 +96,7 @@ async def navigate(
             db, directory, admin_id=principal.person_id, role=role, replaces_holder=replaces, now=now, ttl=invite_ttl
         )
     except DomainError as refused:  # e.g. the admin lost the role a moment ago, or the directory changed
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     me = await bot.me()
     card = render(
