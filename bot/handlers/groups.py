@@ -10,7 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.groups import BindFlow
 from bot.keyboards.groups import BindProject, NewProject, binding_keyboard, unit_keyboard
+from bot.texts import quote
 from domain.directory import Directory
+from domain.form import NAME_MAX_LENGTH
 from domain.project import Principal
 from services import projects as uc
 from storage.uow import Database
@@ -25,7 +27,7 @@ async def bot_added(event: ChatMemberUpdated, db: Database) -> None:
     if project is None:
         await event.answer(_("group.welcome"))
     else:
-        await event.answer(_("group.welcome_back").format(name=project.name))
+        await event.answer(_("group.welcome_back").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 async def bind(message: Message, db: Database, directory: Directory, principal: Principal | None) -> None:
@@ -35,7 +37,7 @@ async def bind(message: Message, db: Database, directory: Directory, principal: 
     async with db.uow(read_only=True) as uow:
         current = await uow.projects.by_group_chat(message.chat.id)
     if current is not None:
-        await message.reply(_("group.already_bound").format(name=current.name))
+        await message.reply(_("group.already_bound").format(name=quote(current.name, NAME_MAX_LENGTH)))
         return
     projects = await uc.projects_for_binding(db, directory, person_id=principal.person_id)
     can_open = bool(uc.landing_units_of(directory, principal))
@@ -59,7 +61,7 @@ async def bind_existing(
         now=clock.now(),
     )
     await query.answer(_("group.bound").format(name=project.name))
-    await query.message.edit_text(_("group.bound").format(name=project.name))
+    await query.message.edit_text(_("group.bound").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 async def choose_unit(
@@ -113,7 +115,7 @@ async def name_given(
     await uc.bind_group(
         db, person_id=principal.person_id, project_id=project.id or 0, chat_id=message.chat.id, now=clock.now()
     )
-    await message.reply(_("group.created_and_bound").format(name=project.name))
+    await message.reply(_("group.created_and_bound").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 def router() -> Router:

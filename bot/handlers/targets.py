@@ -28,7 +28,8 @@ from services import targets as uc
 from storage.uow import Database
 from zhikong.clock import Clock
 
-ASSESSED_YEAR = re.compile(r"^(\d{4})(?:年度?)?$")  # "/assessment 2026" or "/assessment 2026年"
+ASSESSED_YEAR = re.compile(r"^([0-9]{4})(?:年度?)?$")  # "/assessment 2026" or "/assessment 2026年"
+ASSESSED_YEARS = range(2000, 2100)  # wide, and every day of each is a date the calendar can hold
 
 
 def shown(indicator: Indicator, amount: Decimal) -> str:
@@ -203,7 +204,7 @@ async def assessment_command(
     year = uc.today_of(now).year
     if command.args and command.args.strip():
         found = ASSESSED_YEAR.match(command.args.strip())
-        if found is None:
+        if found is None or int(found[1]) not in ASSESSED_YEARS:
             await message.answer(_("assessment.bad_year").format(text=quote(command.args.strip())))
             return
         year = int(found[1])
