@@ -123,3 +123,38 @@ async def test_in_a_group_commands_for_other_bots_and_plain_talk_get_nothing(wor
     await cadre.says(group, "大家好，明天上午开会")
     await other.says(group, "收到", reply_to=group.last_message())
     assert len(group.bot_messages()) == seen and not failures.records
+
+
+async def test_a_task_list_of_twenty_long_items_still_fits_in_one_review(watch: Watch, world: World) -> None:
+    from tests.bot.test_tasks import cast, project_group
+
+    people = await cast(world)
+    group = await project_group(world, people)
+    await people.cadre.says(group, "/problem")
+    review = await watch.sends(people.cadre, group, "&" * 2000, reply_to=latest(group))
+    await people.cadre.taps(review, "✅ 确认")
+    await world.deliver()
+    office = people.office.private_chat
+    await people.office.taps(office.last_message(), "📝 准备交办单")
+    await watch.sends(people.office, office, "<" * 500)
+    line = "财政局：" + "<&" * 245
+    for _batch in range(4):
+        await watch.sends(people.office, office, "\n".join([line] * 5))
+    card = await watch.sends(people.office, office, "完成")
+    assert "✅ 确认" in card.button_texts and "20." in (card.text or "") and "…" in (card.text or "")
+
+
+async def test_a_liaison_report_of_four_full_answers_still_fits_in_its_review(watch: Watch, world: World) -> None:
+    from datetime import datetime
+
+    from domain.calendar import SHANGHAI
+
+    world.clock.move_to(datetime(2026, 10, 8, 10, tzinfo=SHANGHAI))
+    staff = await world.person("林联络", Role(RoleKind.STAFF, "liaison_beijing"))
+    await staff.starts()
+    chat = staff.private_chat
+    await watch.sends(staff, chat, "/report")
+    for _question in range(3):
+        await watch.sends(staff, chat, "<&" * 1000)
+    review = await watch.sends(staff, chat, "&<" * 1000)
+    assert "✅ 提交" in review.button_texts and "…" in (review.text or "")
