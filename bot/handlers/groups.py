@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, Message
@@ -104,7 +105,7 @@ async def name_given(
     data = await state.get_data()
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     if message.chat.type != "private" and replied != data.get("question_id"):
-        return  # a remark in the group, not the answer to the bot's question
+        raise SkipHandler  # not the answer to the bot's question: the later routers (the fallback's hint) decide
     if principal is None or not message.text:
         await message.reply(_("group.ask_name_again"), reply_markup=ForceReply(selective=True))
         return

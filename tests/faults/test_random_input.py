@@ -122,6 +122,18 @@ async def test_commands_with_random_arguments_are_answered(
     await watch.sends(person, chat, text)
 
 
+@BOUNDED
+@given(text=TEXTS, which=st.integers(min_value=0, max_value=50), asking=st.booleans())
+async def test_random_replies_to_any_of_the_bots_messages_in_a_group_are_answered(
+    world: World, watch: Watch, text: str, which: int, asking: bool
+) -> None:
+    office = await _once(world, "office", lambda: _office(world))
+    if asking:  # a question out for the cadre, which the office's member is not the one to answer
+        await watch.sends(office.cadre, office.group, "/form")
+    messages = office.group.bot_messages()
+    await watch.sends(office.office, office.group, text, reply_to=messages[which % len(messages)])
+
+
 async def test_commands_with_edge_arguments_are_answered(world: World, watch: Watch) -> None:
     office = await _office(world)
     for text in EDGES:
