@@ -15,6 +15,9 @@ from domain.errors import DomainError
 # What a person typed, shown back in a short message (an error, a confirmation), is cut to this many characters:
 # enough to recognise it, and a 4,096-character answer cannot make the reply too long for Telegram.
 QUOTE_MAX: Final = 60
+# A name is shown whole: a Telegram name (64 + 64 characters) or a project's (100); a title holds one and a step.
+NAME_SHOWN: Final = 130
+TITLE_SHOWN: Final = 200
 # Telegram's limits on what it shows: a callback answer's alert, a message's text and a caption (after parsing).
 ALERT_MAX: Final = 200
 TEXT_MAX: Final = 4096

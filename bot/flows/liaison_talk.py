@@ -7,7 +7,6 @@ moves on, those buttons are taken off, so an old button cannot act on a newer qu
 from __future__ import annotations
 
 import contextlib
-import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +21,7 @@ from bot.flows.liaison import Draft, LiaisonFlow, is_date, office_name, question
 from bot.flows.liaison import report_title as title_of
 from bot.keyboards.liaison import question_keyboard, review_keyboard
 from bot.render import render
-from bot.texts import quote
+from bot.texts import TITLE_SHOWN, quote
 from domain.answers import AnswerError
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
@@ -166,7 +165,9 @@ class LiaisonTalk:
             await self._drop(draft)
             raise
         await self._drop(draft)
-        await self.bot.send_message(self.chat_id, _("liaison.submitted").format(title=html.escape(self.title(draft))))
+        await self.bot.send_message(
+            self.chat_id, _("liaison.submitted").format(title=quote(self.title(draft), TITLE_SHOWN))
+        )
 
     async def record_visit(self, draft: Draft) -> None:
         try:

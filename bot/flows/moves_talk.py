@@ -9,7 +9,6 @@ it, and a cancelled move gives the buttons back.
 from __future__ import annotations
 
 import contextlib
-import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +25,7 @@ from bot.flows.moves_make import make_move
 from bot.keyboards.moves import decision_keyboard, draft_keyboard, members_keyboard, moves_keyboard
 from bot.render import render
 from bot.step_texts import decided_text
-from bot.texts import quote, role_label
+from bot.texts import TITLE_SHOWN, quote, role_label
 from domain.answers import AnswerError
 from domain.calendar import SHANGHAI
 from domain.directory import Directory, UnitKind
@@ -185,7 +184,7 @@ class MoveTalk:
         """Leave the move unmade: the tapped message gets its buttons back."""
         await self._restore(draft)
         await self._drop()
-        await self._send(_("moves.cancelled").format(title=html.escape(draft.title)), None, None)
+        await self._send(_("moves.cancelled").format(title=quote(draft.title, TITLE_SHOWN)), None, None)
 
     # ---- making the move -------------------------------------------------------------------------------------
     async def perform(self, draft: Draft, *, reply_to: int | None = None) -> None:
@@ -222,7 +221,7 @@ class MoveTalk:
             await self._origin_markup(draft, None)
         if draft.move is Move.FORM_TASK_FORCE:
             await self._edit_markup(draft.question_id, None)
-        await self._send(_("moves.done").format(title=html.escape(draft.title)), None, reply_to)
+        await self._send(_("moves.done").format(title=quote(draft.title, TITLE_SHOWN)), None, reply_to)
 
     # ---- the tapped message ----------------------------------------------------------------------------------
     async def _show_decided(self, draft: Draft) -> None:

@@ -7,12 +7,11 @@ for another bot (/x@otherbot) and plain talk between members get nothing.
 
 from __future__ import annotations
 
-import html
-
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.texts import NAME_SHOWN, quote
 from domain.project import Principal
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
@@ -22,7 +21,9 @@ async def not_understood(message: Message, principal: Principal | None) -> None:
     if principal is None or not principal.roles:
         assert message.from_user is not None
         await message.answer(
-            _("start.unbound").format(name=html.escape(message.from_user.full_name), telegram_id=message.from_user.id)
+            _("start.unbound").format(
+                name=quote(message.from_user.full_name, NAME_SHOWN), telegram_id=message.from_user.id
+            )
         )
     else:
         await message.answer(_("fallback.not_understood"))

@@ -30,7 +30,7 @@ from bot.keyboards.invites import (
     units_keyboard,
 )
 from bot.render import render
-from bot.texts import alert, error_text, role_label
+from bot.texts import NAME_SHOWN, alert, error_text, quote, role_label
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
 from domain.invites import InviteInvalid
@@ -169,7 +169,7 @@ async def redeem(
         return
     roles = await held_roles(db, assignment.person_id)
     lines = "\n".join(f"• {escape(role_label(r, directory))}" for r in sorted(roles))
-    await message.answer(_("invite.redeemed").format(name=escape(user.full_name), roles=lines))
+    await message.answer(_("invite.redeemed").format(name=quote(user.full_name, NAME_SHOWN), roles=lines))
 
 
 def router() -> Router:
