@@ -24,7 +24,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.flows.form import ARGUED_ON, FormFlow, Place, next_question, previous_question, read, spec_of
 from bot.flows.form_cards import question, review_card, route_card
 from bot.keyboards.form import projects_keyboard
-from bot.texts import error_text
+from bot.texts import error_text, quote
 from domain.answers import AnswerError, is_skip, read_answer
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
@@ -228,7 +228,7 @@ class FormTalk:
             held_on = read_answer(ARGUED_ON, text or "", today=self.today())
         except AnswerError:
             project = await uc.get_project(self.db, place.project_id)
-            problem = _("form.argument.bad").format(raw=text or "", hint=_("hint.date"))
+            problem = _("form.argument.bad").format(raw=quote(text or ""), hint=_("hint.date"))
             await self.ask(project, place, problem=problem, reply_to=reply_to)
             return
         project = await uc.record_argumentation(

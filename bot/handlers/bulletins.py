@@ -32,8 +32,10 @@ from services import bulletins as uc
 from storage.uow import Database
 from zhikong.clock import Clock
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-?[Qq]([1-4])$")
+# The years a 通报 can be asked for: wide, but with room on both sides for the months before and after.
+_YEARS = range(2000, 2100)
 
 
 class PublishTap(CallbackData, prefix="bp"):
@@ -51,10 +53,10 @@ def _period(argument: str | None, today: date) -> tuple[BulletinKind, int, int] 
     if not text:
         year, month = previous_month(today.year, today.month)
         return BulletinKind.MONTHLY, year, month
-    if found := _MONTH.match(text):
+    if (found := _MONTH.match(text)) and int(found[1]) in _YEARS:
         month = int(found[2])
         return (BulletinKind.MONTHLY, int(found[1]), month) if 1 <= month <= 12 else None
-    if found := _QUARTER.match(text):
+    if (found := _QUARTER.match(text)) and int(found[1]) in _YEARS:
         return BulletinKind.QUARTERLY, int(found[1]), int(found[2])
     return None
 

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.deadlines import Urge
-from bot.texts import role_label
+from bot.texts import ALERT_MAX, role_label, shorten
 from domain.directory import Directory
 from domain.project import Principal
 from domain.step_deadlines import UrgeNotAllowed
@@ -40,7 +40,7 @@ async def urge_tapped(
         text = _("deadlines.urge.sent").format(holder=holder, project=urged.project_name)
     else:
         text = _("deadlines.urge.nobody").format(holder=holder, project=urged.project_name)
-    await query.answer(text, show_alert=True)
+    await query.answer(shorten(text, ALERT_MAX), show_alert=True)  # a plain-text alert: the name needs no escape
 
 
 def router() -> Router:

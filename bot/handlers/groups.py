@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, Message
@@ -10,7 +11,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.groups import BindFlow
 from bot.keyboards.groups import BindProject, NewProject, binding_keyboard, unit_keyboard
+from bot.texts import quote
 from domain.directory import Directory
+from domain.form import NAME_MAX_LENGTH
 from domain.project import Principal
 from services import projects as uc
 from storage.uow import Database
@@ -25,7 +28,7 @@ async def bot_added(event: ChatMemberUpdated, db: Database) -> None:
     if project is None:
         await event.answer(_("group.welcome"))
     else:
-        await event.answer(_("group.welcome_back").format(name=project.name))
+        await event.answer(_("group.welcome_back").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 async def bind(message: Message, db: Database, directory: Directory, principal: Principal | None) -> None:
@@ -35,7 +38,7 @@ async def bind(message: Message, db: Database, directory: Directory, principal: 
     async with db.uow(read_only=True) as uow:
         current = await uow.projects.by_group_chat(message.chat.id)
     if current is not None:
-        await message.reply(_("group.already_bound").format(name=current.name))
+        await message.reply(_("group.already_bound").format(name=quote(current.name, NAME_MAX_LENGTH)))
         return
     projects = await uc.projects_for_binding(db, directory, person_id=principal.person_id)
     can_open = bool(uc.landing_units_of(directory, principal))
@@ -59,7 +62,7 @@ async def bind_existing(
         now=clock.now(),
     )
     await query.answer(_("group.bound").format(name=project.name))
-    await query.message.edit_text(_("group.bound").format(name=project.name))
+    await query.message.edit_text(_("group.bound").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 async def choose_unit(
@@ -102,7 +105,7 @@ async def name_given(
     data = await state.get_data()
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     if message.chat.type != "private" and replied != data.get("question_id"):
-        return  # a remark in the group, not the answer to the bot's question
+        raise SkipHandler  # not the answer to the bot's question: the later routers (the fallback's hint) decide
     if principal is None or not message.text:
         await message.reply(_("group.ask_name_again"), reply_markup=ForceReply(selective=True))
         return
@@ -113,7 +116,7 @@ async def name_given(
     await uc.bind_group(
         db, person_id=principal.person_id, project_id=project.id or 0, chat_id=message.chat.id, now=clock.now()
     )
-    await message.reply(_("group.created_and_bound").format(name=project.name))
+    await message.reply(_("group.created_and_bound").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 
 def router() -> Router:

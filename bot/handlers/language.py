@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -11,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import LANGUAGES
 from bot.keyboards import LanguageChoice, language_keyboard
+from bot.texts import NAME_SHOWN, quote
 from services.people import register_person
 from storage.uow import Database
 from zhikong.clock import Clock
@@ -26,7 +25,7 @@ async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, d
     await register_person(
         db, display_name=user.full_name, telegram_user_id=user.id, language=callback_data.language, now=clock.now()
     )
-    confirmation = _("language.chosen", locale=callback_data.language).format(name=html.escape(user.full_name))
+    confirmation = _("language.chosen", locale=callback_data.language).format(name=quote(user.full_name, NAME_SHOWN))
     await query.answer(confirmation)
     if isinstance(query.message, Message) and query.message.chat.type == "private":
         await query.message.edit_text(confirmation)

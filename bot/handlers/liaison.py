@@ -6,7 +6,6 @@ Buttons carry an office code or a report id only; who may use them is read from 
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from aiogram import F, Router
@@ -18,6 +17,7 @@ from bot.flows.liaison import Draft, LiaisonFlow, month_text, office_name, repor
 from bot.flows.liaison_talk import LiaisonTalk
 from bot.keyboards.liaison import ReportTap, TalkAct, TalkAction, VisitTap, offices_keyboard
 from bot.render import render
+from bot.texts import NAME_SHOWN, TITLE_SHOWN, quote
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
 from domain.liaison import ReportQuestion, contact_leader
@@ -50,7 +50,7 @@ def _bound(principal: Principal | None) -> Principal | None:
 async def _unbound(message: Message) -> None:
     user = message.from_user
     assert user is not None
-    await message.answer(_("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id))
+    await message.answer(_("start.unbound").format(name=quote(user.full_name, NAME_SHOWN), telegram_id=user.id))
 
 
 # ---- the monthly report -------------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ async def _start_report(chat_id: int, principal: Principal, data: dict[str, Any]
         assert done.submitted is not None
         title = report_title(data["directory"], done.office, done.cycle.month)
         day = done.submitted.submitted_at.astimezone(SHANGHAI).date().isoformat()
-        return _("liaison.report_done").format(title=html.escape(title), day=day)
+        return _("liaison.report_done").format(title=quote(title, TITLE_SHOWN), day=day)
     await _talk(chat_id, principal, data).start(Draft.report(owed[0].office, owed[0].cycle.month))
     return None
 

@@ -22,7 +22,7 @@ from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
-from bot.texts import error_text
+from bot.texts import alert, error_text
 from domain.progress import NotLandingUnit, UpdateNotOpen
 from domain.project import Principal
 from services import progress as uc
@@ -85,7 +85,7 @@ async def start_tapped(
     try:
         await _talk(message, query.from_user, principal, data).start(callback_data.p)
     except (NotLandingUnit, UpdateNotOpen) as refused:
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     await query.answer()
 
@@ -103,7 +103,7 @@ async def project_picked(
     try:
         await talk.start(draft.options[callback_data.i])
     except (NotLandingUnit, UpdateNotOpen) as refused:
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     await query.answer()
 
