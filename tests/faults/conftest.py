@@ -67,8 +67,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     clock = app.clock
     assert isinstance(clock, MovableClock)
     try:
-        async with polling(telegram, app.dispatcher, app.bot):
-            yield World(telegram, app, clock)
+        async with polling(telegram, app.dispatcher, app.bot) as poller:
+            yield World(telegram, app, clock, poller)
     finally:
         await app.bot.session.close()
         await app.db.dispose()
