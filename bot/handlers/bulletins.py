@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated, Literal
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -14,6 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import StringConstraints
 
 from bot.notices_bulletin import bulletin_text, make_file, title_of
 from domain.bulletin import (
@@ -37,8 +39,9 @@ _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 
 
 class PublishTap(CallbackData, prefix="bp"):
-    k: str  # "m" (a month's 通报) or "q" (a quarter's 赛拼)
-    p: str  # the period, "2026-10" or "2026-Q3"
+    k: Literal["m", "q"]  # a month's 通报 or a quarter's 赛拼
+    # The period as packed, "2026-10" or "2026-Q3": a forged year beyond 9999 or a month 13 fails the unpack.
+    p: Annotated[str, StringConstraints(pattern=r"^[12][0-9]{3}-(Q[1-4]|[1-9]|0[1-9]|1[0-2])$")]
 
 
 def _is_office(principal: Principal | None) -> bool:
