@@ -45,3 +45,13 @@ async def take_buttons_off(query: CallbackQuery) -> None:
     if message is not None and message.reply_markup is not None:
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
+
+
+def carries(query: CallbackQuery) -> bool:
+    """The data pressed is on a button of the message as the bot last sent or edited it (Telegram sends the
+    message with the press): for messages the bot keeps no record of, this is what ties a press to them."""
+    message = pressed_message(query)
+    markup = message.reply_markup if message is not None else None
+    if markup is None or query.data is None:
+        return False
+    return any(button.callback_data == query.data for row in markup.inline_keyboard for button in row)

@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import StringConstraints
 
 from bot.notices_bulletin import bulletin_text, make_file, title_of
+from bot.taps import carries, in_own_private_chat
 from domain.bulletin import (
     BulletinKind,
     contest_to_json,
@@ -123,6 +124,11 @@ async def publish_tapped(
     """The office's 发布: publish once; anyone else, or a forged period, changes nothing."""
     if not _is_office(principal) or principal is None:
         await query.answer(_("bulletin.office_only"), show_alert=True)
+        return
+    # The preview, and its button, are shown in private only; the bot keeps no record of the preview, so the
+    # button must be on the message pressed.
+    if not in_own_private_chat(query) or not carries(query):
+        await query.answer(_("bulletin.expired"), show_alert=True)
         return
     year_text, _sep, rest = callback_data.p.partition("-")
     try:

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.deadlines import Urge
+from bot.taps import in_own_private_chat
 from bot.texts import role_label
 from domain.directory import Directory
 from domain.project import Principal
@@ -32,6 +33,9 @@ async def urge_tapped(
 ) -> None:
     if principal is None:
         raise UrgeNotAllowed("An unregistered person may not 催办.", move="urge")
+    if not in_own_private_chat(query):  # /projects, which offers 催办, lists in private only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
     urged = await urge_step(db, rules, person_id=principal.person_id, step_id=callback_data.step, now=clock.now())
     holder = role_label(urged.holder, directory)
     if urged.outcome is Urging.ALREADY_TODAY:

@@ -18,6 +18,7 @@ from bot.flows.liaison import Draft, LiaisonFlow, month_text, office_name, repor
 from bot.flows.liaison_talk import LiaisonTalk
 from bot.keyboards.liaison import ReportTap, TalkAct, TalkAction, VisitTap, offices_keyboard
 from bot.render import render
+from bot.taps import in_own_private_chat
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
 from domain.liaison import ReportQuestion, contact_leader
@@ -96,6 +97,9 @@ async def report_tapped(
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
         return
+    if not in_own_private_chat(query):  # the 联络处's prompts and reminders go to private chats only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
     refusal = await _start_report(query.message.chat.id, bound, data, callback_data.o)
     await query.answer(refusal or None, show_alert=bool(refusal))
 
@@ -125,6 +129,9 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
     bound = _bound(principal)
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if not in_own_private_chat(query):
+        await query.answer(_("taps.private_only"), show_alert=True)
         return
     if callback_data.r:
         report = await uc.report_to_follow(data["db"], person_id=bound.person_id, report_id=callback_data.r)

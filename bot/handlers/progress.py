@@ -22,6 +22,7 @@ from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
+from bot.taps import in_chat_of
 from bot.texts import error_text
 from domain.progress import NotLandingUnit, UpdateNotOpen
 from domain.project import Principal
@@ -81,6 +82,11 @@ async def start_tapped(
     message = query.message
     if principal is None or not principal.roles or not isinstance(message, Message):
         await query.answer(_("progress.unbound"), show_alert=True)
+        return
+    # The prompt reaches the project's group, or its unit's people in private: a press elsewhere is forged.
+    project = await projects_uc.get_project(data["db"], callback_data.p)
+    if not in_chat_of(query, project.group_chat_id):
+        await query.answer(_("taps.wrong_chat"), show_alert=True)
         return
     try:
         await _talk(message, query.from_user, principal, data).start(callback_data.p)
