@@ -11,6 +11,7 @@ import contextlib
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 
 GROUP_TYPES = frozenset({"group", "supergroup"})
 
@@ -55,3 +56,13 @@ def carries(query: CallbackQuery) -> bool:
     if markup is None or query.data is None:
         return False
     return any(button.callback_data == query.data for row in markup.inline_keyboard for button in row)
+
+
+async def refused_off_message(query: CallbackQuery) -> bool:
+    """True, once the press is answered, when its data is on no button of the message pressed (forged, or the
+    buttons have changed since): called last, after the database's more specific answers, before anything changes.
+    """
+    if carries(query):
+        return False
+    await query.answer(_("taps.not_on_message"), show_alert=True)
+    return True

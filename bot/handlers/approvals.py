@@ -17,7 +17,7 @@ from bot.flows.moves import Draft, questions_for
 from bot.flows.moves_talk import MoveTalk
 from bot.keyboards.moves import StepDecision
 from bot.step_texts import decided_text, result_label, step_label
-from bot.taps import in_chat_of
+from bot.taps import in_chat_of, refused_off_message
 from bot.texts import role_label
 from domain.directory import Directory, Role
 from domain.lifecycle import IllegalTransition, Move, NotAllowed
@@ -76,6 +76,8 @@ async def decision_tapped(
         await query.answer(_("moves.stale"), show_alert=True)
         return
     assert project.id is not None and step.id is not None
+    if await refused_off_message(query):
+        return
     talk = talk_for(message, query.from_user, principal, data)
     if await talk.is_started(
         Move.DECIDE_STEP, step_id=step.id, choice=callback_data.d.value, origin=message.message_id

@@ -10,9 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.groups import BindFlow
 from bot.keyboards.groups import BindProject, NewProject, binding_keyboard, unit_keyboard
-from bot.taps import in_group, pressed_message, take_buttons_off
+from bot.taps import in_group, pressed_message, refused_off_message, take_buttons_off
 from bot.texts import error_text
 from domain.directory import Directory
+from domain.lifecycle import Move, check_party
 from domain.project import Principal, ProjectHasGroup
 from services import projects as uc
 from storage.uow import Database
@@ -69,6 +70,10 @@ async def bind_existing(
         return
     if await _stale_group(query, db):
         return
+    # Who may bind is the database's answer, given before the message is looked at (the more useful refusal).
+    check_party(Move.BIND_GROUP, (await uc.get_project(db, callback_data.project_id)).parties_of(principal))
+    if await refused_off_message(query):
+        return
     try:
         project = await uc.bind_group(
             db,
@@ -98,7 +103,7 @@ async def choose_unit(
     if not units or message is None:
         await query.answer(_("group.bind_not_allowed"), show_alert=True)
         return
-    if await _stale_group(query, db):
+    if await _stale_group(query, db) or await refused_off_message(query):
         return
     unit = callback_data.unit or (units[0] if len(units) == 1 else "")
     if not unit:

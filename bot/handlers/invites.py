@@ -30,7 +30,7 @@ from bot.keyboards.invites import (
     units_keyboard,
 )
 from bot.render import render
-from bot.taps import in_own_private_chat
+from bot.taps import in_own_private_chat, refused_off_message
 from bot.texts import error_text, role_label
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
@@ -77,6 +77,8 @@ async def navigate(
         return
     if not in_own_private_chat(query):  # an invite shown in a group could be redeemed by any member
         await query.answer(_("invite.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     assert principal is not None
     pick = callback_data

@@ -19,7 +19,7 @@ from bot.flows.tasks_talk import TaskTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.tasks import TalkAction, TaskTalkTap, TaskTap, task_keyboard
 from bot.notices_tasks import task_card
-from bot.taps import in_own_private_chat
+from bot.taps import in_own_private_chat, refused_off_message
 from domain.calendar import SHANGHAI
 from domain.project import Principal
 from domain.tasks import (
@@ -104,6 +104,8 @@ async def step_tapped(query: CallbackQuery, callback_data: TaskTap, principal: P
         mine = parties_of(someone, item) & TASK_TRANSITIONS[move].parties
         await query.answer(_("tasks.stale") if mine else _("tasks.not_yours"), show_alert=True)
         return
+    if await refused_off_message(query):
+        return
     talk = talk_for(message, query.from_user, someone, data)
     if move is TaskMove.PREPARE:
         await talk.start_prepare(ident, message.message_id)
@@ -170,6 +172,8 @@ async def talk_tapped(
     draft = await talk.draft() if talk else None
     if talk is None or draft is None or not isinstance(message, Message) or message.message_id != draft.question_id:
         await query.answer(_("tasks.not_your_draft"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     state, action = await talk.state.get_state(), callback_data.a
     if action is TalkAction.CANCEL:
