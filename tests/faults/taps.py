@@ -18,9 +18,13 @@ BOOKKEEPING = frozenset({"processed_updates"})
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
-def _read_all(connection: Connection) -> Snapshot:
+def _tables(connection: Connection) -> MetaData:
     metadata = MetaData()
     metadata.reflect(connection)
+    return metadata
+
+
+def _read_all(connection: Connection, metadata: MetaData) -> Snapshot:
     picture: Snapshot = {}
     for name, table in sorted(metadata.tables.items()):
         if name in BOOKKEEPING:
@@ -30,10 +34,17 @@ def _read_all(connection: Connection) -> Snapshot:
     return picture
 
 
+# The tables as the database has them (migrations made them), read once per database: reflecting is slow.
+_REFLECTED: dict[int, tuple[Database, MetaData]] = {}
+
+
 async def snapshot(db: Database) -> Snapshot:
     """Every row of every table (audit, outbox and conversation state included), in a stable order."""
     async with db.engine.connect() as connection:
-        return await connection.run_sync(_read_all)
+        if id(db) not in _REFLECTED:
+            _REFLECTED[id(db)] = (db, await connection.run_sync(_tables))
+        metadata = _REFLECTED[id(db)][1]
+        return await connection.run_sync(_read_all, metadata)
 
 
 def changes(before: Snapshot, after: Snapshot) -> dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
@@ -45,6 +56,11 @@ def changes(before: Snapshot, after: Snapshot) -> dict[str, tuple[list[tuple[Any
         if gone or came:
             found[name] = (gone, came)
     return found
+
+
+def carried(message: MessageView) -> set[str]:
+    """The callback data of every button on the message as it stands."""
+    return {str(b.get("callback_data")) for row in message.model.inline_keyboard for b in row if b.get("callback_data")}
 
 
 async def refused(world: World, person: Person, message: MessageView, data: str) -> str:
