@@ -26,8 +26,8 @@ class Arena:
     people: People
     cast: Cast
     project: Project
-    group: Conversation  # the project's 联络群, the whole cast in it (and the outsider and the stranger)
-    unbound: Conversation  # a group /bind was sent in, not bound yet
+    group: Conversation  # the project's 联络群: the whole cast, the outsider, the stranger and the admin
+    unbound: Conversation  # a group the cadre sent /bind in, not bound yet: everyone but two of the cast
     outsider: Person  # a cadre of 玉山镇, in both groups
     stranger: Person  # nobody, in both groups
     admin: Person
@@ -60,10 +60,12 @@ async def arena(world: World) -> Arena:
     for person in (*people.all(), outsider, stranger, admin):
         person.opens_private_chat()
     await world.deliver()
-    for someone in (outsider, stranger):
+    for someone in (outsider, stranger, admin):
         await someone.joins(group)
     await people.office.says(group, "/status")
-    unbound = world.telegram.group("新群", members=[people.cadre, outsider, stranger])
+    unbound = world.telegram.group(
+        "新群", members=[people.cadre, outsider, stranger, people.deputy, people.office, admin]
+    )
     await people.cadre.says(unbound, "/bind")
     await people.office.says(people.office.private_chat, "/projects")
     await people.deputy.says(people.deputy.private_chat, "/todo")
