@@ -3,6 +3,7 @@ button carries, after its state moved on, or twice: each press is answered and c
 
 from __future__ import annotations
 
+from sandbox import events
 from sandbox.scenario import Conversation, MessageView, Person
 from tests.bot.conftest import World
 from tests.faults.arena import PREFIXES, Arena, arena
@@ -206,3 +207,21 @@ async def test_an_old_offer_in_a_group_bound_since(world: World) -> None:
     assert offer.button_texts  # the offer still shows its button
     text = await refused(world, cadre, offer, new)
     assert "已是" in text and offer.button_texts == []
+
+
+async def test_a_double_tap_starts_one_decision(world: World) -> None:
+    """Both presses reach the bot before it has changed the buttons (as with a quick double tap)."""
+    scene = await arena(world)
+    deputy, group = scene.people.deputy, scene.group
+    request = _on(group, "sd")
+    before = await snapshot(world.app.db)
+    chat, core = world.telegram.core.world.chat(group.id), world.telegram.core
+    first = events.press(core, deputy.user, chat, request.message_id, button_text="✅ 同意").id
+    second = events.press(core, deputy.user, chat, request.message_id, button_text="✅ 同意").id
+    await world.telegram.settle()
+    answers = world.telegram.answer_to(first), world.telegram.answer_to(second)
+    assert all(a.answered for a in answers)
+    assert sum(bool(a.text) for a in answers) == 1  # the second is told the decision is under way
+    questions = [m for m in group.bot_messages() if m.forces_reply]
+    assert len(questions) == 1
+    assert set(changes(before, await snapshot(world.app.db))) == {"fsm_states"}  # one draft, nothing else
