@@ -107,11 +107,14 @@ async def test_a_button_pressed_in_a_chat_it_does_not_belong_to(world: World) ->
             ("pv in a group", p.office, offer, "pv:::0:"),
             ("inv in a group", scene.admin, offer, "inv:office::::add"),
             ("bp in a group", p.office, offer, "bp:m:2026-10"),
+            ("lr in a group", p.cadre, offer, "lr:beijing"),
+            ("lv in a group", p.cadre, offer, "lv:beijing:0"),
         ],
     )
     for label in ("sd in another group", "mv in another group", "pg in another group"):
         assert "不属于本聊天" in answers[label], (label, answers[label])
-    assert "私聊" in answers["urge in a group"] and "私聊" in answers["pv in a group"]
+    for label in ("urge in a group", "pv in a group", "lr in a group", "lv in a group", "inv in a group"):
+        assert "私聊" in answers[label], (label, answers[label])
 
 
 async def test_data_no_button_carries(world: World) -> None:
