@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.ids import Code, Index
+from bot.keyboards.ids import Code, OptionalId
 from domain.lifecycle import Stage
 
 
@@ -23,7 +23,7 @@ class Picking(StrEnum):
 class ProjectsView(CallbackData, prefix="pv"):
     u: Code = ""  # landing unit code, "" for every unit
     s: Code = ""  # stage, "" for every stage
-    p: Index = 0  # page, 0-based
+    p: OptionalId = 0  # page, 0-based
     k: Picking = Picking.NOTHING
 
 
