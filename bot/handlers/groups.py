@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram import F, Router
 from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Command
 from aiogram.fsm.context import FSMContext
@@ -86,8 +88,8 @@ async def bind_existing(
         await query.answer(error_text(refused), show_alert=True)
         await take_buttons_off(query)
         return
-    await query.answer(_("group.bound").format(name=project.name))
-    await message.edit_text(_("group.bound").format(name=project.name))
+    await query.answer(_("group.bound").format(name=project.name))  # an alert is plain text
+    await message.edit_text(_("group.bound").format(name=html.escape(project.name)))
 
 
 async def choose_unit(

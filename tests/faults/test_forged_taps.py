@@ -81,3 +81,13 @@ async def test_a_huge_step_id_is_answered_and_changes_nothing(world: World) -> N
             text = await refused(world, someone, request, data)
             assert text
     assert (await uc.get_project(world.app.db, ident(project.id))).stage is Stage.APPROVING
+
+
+async def test_a_project_name_with_markup_is_shown_as_written_when_bound(world: World) -> None:
+    cadre = await world.person("李尖山", CADRE)
+    await _office_project(world, "A<b>&C")
+    group = world.telegram.group("甲群", members=[cadre])
+    await cadre.says(group, "/bind")
+    offer = group.last_message()
+    await cadre.taps(offer, "A<b>&C")
+    assert "A<b>&C" in (offer.text or "")
