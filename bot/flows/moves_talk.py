@@ -68,6 +68,15 @@ class MoveTalk:
             return None
         return Draft.from_data(await self.state.get_data())
 
+    async def is_started(
+        self, move: Move, *, origin: int, project_id: int = 0, step_id: int = 0, choice: str = ""
+    ) -> bool:
+        """The same button pressed again: this move is in progress here already, started from that message."""
+        draft = await self.draft()
+        if draft is None or (draft.move, draft.origin_id, draft.choice) != (move, origin, choice):
+            return False
+        return draft.step_id == step_id if move is Move.DECIDE_STEP else draft.project_id == project_id
+
     async def _keep(self, flow: State, draft: Draft) -> None:
         await self.state.set_state(flow)
         await self.state.update_data(draft.to_data())

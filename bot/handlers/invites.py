@@ -30,6 +30,7 @@ from bot.keyboards.invites import (
     units_keyboard,
 )
 from bot.render import render
+from bot.taps import in_own_private_chat, refused_off_message
 from bot.texts import NAME_SHOWN, alert, error_text, quote, role_label
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
@@ -73,6 +74,11 @@ async def navigate(
     """One tap in the /invite menu: show the next step, or at the end issue the invite."""
     if not _is_admin(principal) or not isinstance(query.message, Message):
         await query.answer(_("invite.admins_only"), show_alert=True)
+        return
+    if not in_own_private_chat(query):  # an invite shown in a group could be redeemed by any member
+        await query.answer(_("invite.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     assert principal is not None
     pick = callback_data

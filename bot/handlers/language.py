@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import LANGUAGES
 from bot.keyboards import LanguageChoice, language_keyboard
+from bot.taps import refused_off_message
 from bot.texts import NAME_SHOWN, quote
 from services.people import register_person
 from storage.uow import Database
@@ -22,6 +23,8 @@ async def offer_languages(message: Message) -> None:
 async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, db: Database, clock: Clock) -> None:
     # The choice belongs to whoever tapped, even on a button someone else asked for in a group.
     user = query.from_user
+    if await refused_off_message(query):
+        return
     await register_person(
         db, display_name=user.full_name, telegram_user_id=user.id, language=callback_data.language, now=clock.now()
     )

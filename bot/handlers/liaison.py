@@ -17,6 +17,7 @@ from bot.flows.liaison import Draft, LiaisonFlow, month_text, office_name, repor
 from bot.flows.liaison_talk import LiaisonTalk
 from bot.keyboards.liaison import ReportTap, TalkAct, TalkAction, VisitTap, offices_keyboard
 from bot.render import render
+from bot.taps import in_own_private_chat, refused_off_message
 from bot.texts import NAME_SHOWN, TITLE_SHOWN, quote
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
@@ -96,6 +97,11 @@ async def report_tapped(
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
         return
+    if not in_own_private_chat(query):  # the 联络处's prompts and reminders go to private chats only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
+        return
     refusal = await _start_report(query.message.chat.id, bound, data, callback_data.o)
     await query.answer(refusal or None, show_alert=bool(refusal))
 
@@ -126,6 +132,9 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
         return
+    if not in_own_private_chat(query):
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
     if callback_data.r:
         report = await uc.report_to_follow(data["db"], person_id=bound.person_id, report_id=callback_data.r)
         draft = Draft.visit(report.office, report.id or 0)
@@ -133,6 +142,8 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
         draft = Draft.visit(callback_data.o)
     else:
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     await _talk(query.message.chat.id, bound, data).start(draft)
     await query.answer()
@@ -187,6 +198,8 @@ async def talk_act(query: CallbackQuery, callback_data: TalkAct, principal: Prin
     draft = await talk.draft()
     if draft is None or draft.message_id != message.message_id:
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     await query.answer()
     action = callback_data.a
