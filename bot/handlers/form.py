@@ -22,6 +22,7 @@ from bot.flows.form import FormFlow, Place
 from bot.flows.form_talk import FormTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.form import FormAct, FormAction, FormEdit, FormPick
+from bot.taps import refused_off_message
 from domain.form import FORM_FIELDS
 from domain.project import Principal
 from services import projects as uc
@@ -268,7 +269,7 @@ async def picked(query: CallbackQuery, callback_data: FormPick, principal: Princ
     if await _replayed_tap(query, principal, data):
         return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     if principal is None or not 0 <= callback_data.i < len(place.options) or not isinstance(query.message, Message):
         await query.answer(_("form.stale"), show_alert=True)
@@ -292,7 +293,7 @@ async def edit_field(query: CallbackQuery, callback_data: FormEdit, principal: P
     if await _replayed_tap(query, principal, data):
         return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     reviewing = data.get("raw_state") == FormFlow.reviewing.state
     if (
@@ -314,7 +315,7 @@ async def acted(query: CallbackQuery, callback_data: FormAct, principal: Princip
     if await _replayed_tap(query, principal, data):
         return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     current = data.get("raw_state")
     allowed = _ACTIONS_IN.get(current, frozenset())

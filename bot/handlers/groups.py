@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Command
@@ -144,13 +143,16 @@ async def name_given(
     if principal is None or not message.text:
         await message.reply(_("group.ask_name_again"), reply_markup=ForceReply(selective=True))
         return
-    project = await uc.create_project(
-        db, directory, person_id=principal.person_id, name=message.text, landing_unit=data["unit"], now=clock.now()
+    project = await uc.open_project_in_group(
+        db,
+        directory,
+        person_id=principal.person_id,
+        name=message.text,
+        landing_unit=data["unit"],
+        chat_id=message.chat.id,
+        now=clock.now(),
     )
     await state.clear()
-    await uc.bind_group(
-        db, person_id=principal.person_id, project_id=project.id or 0, chat_id=message.chat.id, now=clock.now()
-    )
     await message.reply(_("group.created_and_bound").format(name=quote(project.name, NAME_MAX_LENGTH)))
 
 

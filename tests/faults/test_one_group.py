@@ -8,6 +8,9 @@ import pytest
 
 from domain.directory import Directory, Role, RoleKind
 from domain.project import NotAGroup, Principal, Project, ProjectHasGroup
+from services.projects import GroupTaken, open_project_in_group
+from storage.uow import Database
+from tests.factories import PersonFactory
 
 NOW = datetime(2026, 11, 27, 2, tzinfo=UTC)
 CADRE = Principal(1, frozenset({Role(RoleKind.STAFF, "jianshan")}))
@@ -40,3 +43,20 @@ def test_a_private_chat_is_never_a_group(directory: Directory, chat_id: int) -> 
     with pytest.raises(NotAGroup):
         project.bind_group(CADRE, chat_id, NOW)
     assert project.group_chat_id is None
+
+
+async def test_a_project_opened_in_a_group_is_bound_with_it_or_not_opened_at_all(
+    db: Database, directory: Directory, person: PersonFactory
+) -> None:
+    cadre = await person(Role(RoleKind.STAFF, "jianshan"))
+    opened = await open_project_in_group(
+        db, directory, person_id=cadre, name="民宿项目", landing_unit="jianshan", chat_id=-100, now=NOW
+    )
+    assert opened.group_chat_id == -100
+    # The same answer handled again (a crash before its reply): the group is taken, no second project opens.
+    with pytest.raises(GroupTaken):
+        await open_project_in_group(
+            db, directory, person_id=cadre, name="民宿项目", landing_unit="jianshan", chat_id=-100, now=NOW
+        )
+    async with db.uow(read_only=True) as uow:
+        assert [p.name for p in await uow.projects.find()] == ["民宿项目"]
