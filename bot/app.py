@@ -20,8 +20,10 @@ from bot.handlers import routers
 from bot.i18n import LANGUAGES, make_i18n
 from bot.limited import limit_requests, shared_limiter
 from bot.middlewares import LanguageMiddleware, PersonMiddleware
+from bot.polling import Poller, poll_until_signalled
 from bot.sender import Sender, SendingWorker
 from bot.state import OncePerUpdate, make_storage
+from bot.webhook import serve_webhook
 from domain.directory import Directory
 from domain.scoring import ScoringRules, load_default_scoring_rules
 from domain.supervision import SupervisionRules, load_default_supervision_rules
@@ -29,6 +31,7 @@ from services.setup import open_database, read_directory, read_scoring_rules, re
 from services.supervise import Supervision, supervise
 from storage.uow import Database
 from zhikong.clock import Clock, SystemClock
+from zhikong.logs import configure_logging
 from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
@@ -42,6 +45,7 @@ COMMANDS = (
     "problem",
     "tasks",
     "projects",
+    "outbox",
     "help",
     "whoami",
     "language",
@@ -152,7 +156,7 @@ async def publish_commands(app: Application) -> None:
 
 async def run(settings: Settings) -> None:
     """Run the bot until interrupted: long polling, or a webhook server when WEBHOOK_URL is set."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     app = await build(settings)
     scheduler = build_scheduler(app)
     worker = SendingWorker(app.sender)
@@ -161,13 +165,10 @@ async def run(settings: Settings) -> None:
         scheduler.start()
         worker.start()
         if settings.webhook_url:
-            from bot.webhook import serve_webhook
-
-            await serve_webhook(app, settings)
+            await serve_webhook(app.dispatcher, app.bot, settings)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
-            log.info("polling Telegram for updates")
-            await app.dispatcher.start_polling(app.bot, handle_signals=True)
+            await poll_until_signalled(Poller(app.dispatcher, app.bot))
     finally:
         scheduler.shutdown(wait=False)
         await worker.stop()

@@ -28,6 +28,7 @@ BY_ROLE_KIND: dict[RoleKind, tuple[str, ...]] = {
         "help.assessment",
         "help.liaison",
         "help.calendar",
+        "help.outbox",
     ),
     RoleKind.SUPERVISION: (*_ASSESSORS, "help.liaison"),
     RoleKind.COUNTY_HEAD: ("help.projects", *_ASSESSORS, "help.liaison"),

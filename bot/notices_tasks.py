@@ -7,7 +7,7 @@ it shows and which buttons it has depend on the notice. /tasks shows the same ca
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.tasks import task_keyboard
 from bot.notices import Notice, NoticeContext, notice
 from bot.render import render
+from bot.texts import shorten
 from domain.directory import Directory, UnknownUnit
 from domain.tasks import TaskMove, TaskStatus
 
@@ -31,6 +32,10 @@ _ITEM_BUTTONS = {
     "item_overdue": TaskMove.CRITICIZE,
 }
 _SHOWS_MATERIAL = frozenset({"prepare_request", "approve_request", "task_returned"})
+# A 交办单 of 20 items of 500 characters would not fit in one message (4,096): the card shares this many characters
+# among its items, and cuts the summary and the note, so the whole card always fits; the full texts stay stored.
+ITEMS_ROOM: Final = 2000
+SUMMARY_SHOWN: Final = 300
 
 
 class _Blanks(dict[str, Any]):
@@ -70,25 +75,28 @@ def task_card(
         status_label=status_label,
         material=params.get("material", "") if kind in _SHOWS_MATERIAL else "",
         material_label=_("tasks.label.material").format(unit=unit_name(directory, str(params.get("unit", "")))),
-        summary=params.get("summary", ""),
-        items=[_item_view(item, directory) for item in shown],
-        note=params.get("note", "") if status in (TaskStatus.REPORTED, TaskStatus.RETURNED) else "",
+        summary=shorten(params.get("summary", ""), SUMMARY_SHOWN),
+        items=[_item_view(item, directory, ITEMS_ROOM // max(1, len(shown))) for item in shown],
+        note=shorten(params.get("note", ""), SUMMARY_SHOWN)
+        if status in (TaskStatus.REPORTED, TaskStatus.RETURNED)
+        else "",
         footer=footer,
     )
 
 
-def _item_view(item: Mapping[str, Any], directory: Directory) -> dict[str, str]:
+def _item_view(item: Mapping[str, Any], directory: Directory, room: int) -> dict[str, str]:
+    """One item's line and explanation within `room` characters (two thirds for what is to be done)."""
     day = item.get("due_on") or item.get("deadline")
     due = _("tasks.item.due").format(day=day) if day else _("tasks.item.due_on_issue")
     line = _("tasks.item.line").format(
         seq=item.get("seq", ""),
         unit=unit_name(directory, str(item.get("unit", ""))),
-        what=item.get("what", ""),
+        what=shorten(item.get("what", ""), max(40, room * 2 // 3)),
         due=due,
     )
     if item.get("status") == "done":
         line = _("tasks.item.done").format(line=line)
-    explanation = item.get("explanation", "")
+    explanation = shorten(item.get("explanation", ""), max(20, room // 3)) if item.get("explanation") else ""
     return {"line": line, "explanation": _("tasks.item.explanation").format(text=explanation) if explanation else ""}
 
 

@@ -3,8 +3,9 @@
 Each row is claimed (pending → sending) and committed before Telegram is asked, so a crash mid-send leaves a
 `sending` row that start-up marks `unknown` instead of resending; a timeout marks the row `unknown` for the
 same reason. A 429 puts the row back with Telegram's retry_after and pauses the chat (or everyone); a chat
-that is gone ends its row `failed` and the office is told. A long-running worker (`run`) and the scheduler's
-tick (`deliver_due`) share one Sender, so they take turns and never overlap.
+that is gone ends its row `failed` and the office is told. Unknown and failed rows are told to the office once,
+in one notice, and wait in /outbox for a person to re-send (补发: a new row, marked) or close. A long-running
+worker (`run`) and the scheduler's tick (`deliver_due`) share one Sender, so they take turns and never overlap.
 
 A notice with an attachment goes as sendPhoto / sendDocument with its text as the caption. Its file is uploaded
 once: the first send holds the file's lock while it uploads, stores the file_id Telegram returns, and every
@@ -36,11 +37,12 @@ from aiogram.utils.i18n import I18n
 
 from bot import notices
 from bot.limited import as_broadcast, limiter_of
+from bot.outbox_view import marked_as_resend
 from bot.ratelimit import Priority, RateLimiter
 from bot.sendplan import SendPlan
 from bot.undelivered import chat_gone_reason
 from domain.directory import Directory
-from services.delivery import FAILED_KEY, mark_interrupted, record_undeliverable
+from services.delivery import FAILED_KEY, mark_interrupted, record_undeliverable, report_attention
 from storage.repositories import OutboxStatus
 from storage.uow import Database, UnitOfWork
 from zhikong.clock import Clock
@@ -120,6 +122,7 @@ class Sender:
             interrupted = await mark_interrupted(self._db)
         if interrupted:
             log.warning("%s outbox row(s) were mid-send at a crash: marked unknown, not resent", interrupted)
+        await self._tell_office()  # of those, and of any the last run left untold
         while not stop.is_set():
             try:
                 async with self._draining:
@@ -143,7 +146,7 @@ class Sender:
         wake_in = None if plan.next_due is None else (plan.next_due - now).total_seconds()
         running: dict[asyncio.Task[Outcome], int] = {}
         reported: set[int] = set()  # chats already reported gone in this pass: the office hears once
-        sent = 0
+        sent = handed = 0
         try:
             while stop is None or not stop.is_set():
                 chat_id = plan.peek() if len(running) < self._max_in_flight else None
@@ -158,6 +161,7 @@ class Sender:
                 if not await self._acquire(chat_id, stop):
                     break
                 row = plan.take(chat_id)
+                handed += 1
                 running[asyncio.create_task(self._deliver(row, reported))] = chat_id
         except BaseException:
             # Cancelled (shutdown or crash): what is mid-send stays `sending`, to be marked unknown at start-up.
@@ -167,7 +171,17 @@ class Sender:
             raise
         while running:
             sent += await self._settle_next(running, plan)
+        if handed:
+            await self._tell_office()  # of the rows this pass left failed or unknown, in one notice
         return PassResult(sent, wake_in)
+
+    async def _tell_office(self) -> None:
+        """Queue the office's notice of rows that did not surely arrive, if there are new ones."""
+        try:
+            async with self._writes:
+                await report_attention(self._db, self._clock.now())
+        except Exception:  # the rows stay untold and the next pass tries again; sending goes on
+            log.exception("the office could not be told of undelivered outbox rows")
 
     async def _prepare_files(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Make and keep the files this batch's notices carry before any send takes a slot: making one (a chart
@@ -243,6 +257,8 @@ class Sender:
             with self._i18n.context(), self._i18n.use_locale(language):
                 context = notices.NoticeContext(row["message_key"], row["params"], chat_id, self._directory)
                 notice = notices.build_notice(context)
+                if notice is not None and row.get("resend_of") is not None:
+                    notice = marked_as_resend(notice)
         except Exception as error:
             log.exception("outbox row %s (%s) could not be rendered", row_id, row["message_key"])
             await self._settle(row_id, OutboxStatus.FAILED, error=f"could not render: {error!r}")

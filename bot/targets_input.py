@@ -17,7 +17,8 @@ from domain.quantities import Currency, QuantityError, parse_chinese_number, par
 from domain.targets import Indicator, UnknownIndicator, indicator_named
 
 LANDING_KINDS = tuple(kind for kind in UnitKind if kind.can_land_projects)
-YEAR = re.compile(r"^(\d{4})年度?$")
+YEAR = re.compile(r"^([0-9]{4})年度?$")
+YEARS = range(2000, 2100)  # a target's year: wide, and every month of it is one the calendar can hold
 MONTH = re.compile(r"^(.+?)月份?$")
 ACTUAL_WORDS = frozenset({"实际", "实际完成", "完成", "actual"})
 COUNT_WORDS = ("个项目", "个", "项")
@@ -52,6 +53,8 @@ def read_request(text: str, directory: Directory, today: date) -> TargetRequest:
     for token in tokens:
         if found := YEAR.match(token):
             year = int(found[1])
+            if year not in YEARS:
+                raise BadInput("targets.bad_year", text=token)
         elif token.lower() in ACTUAL_WORDS:
             actual = True
         elif found := MONTH.match(token):

@@ -4,12 +4,43 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from aiogram.utils.i18n import gettext as _
+from markupsafe import Markup
 
 from domain.directory import Directory, Role, UnknownUnit
 from domain.errors import DomainError
+
+# What a person typed, shown back in a short message (an error, a confirmation), is cut to this many characters:
+# enough to recognise it, and a 4,096-character answer cannot make the reply too long for Telegram.
+QUOTE_MAX: Final = 60
+# A name is shown whole: a Telegram name (64 + 64 characters) or a project's (100); a title holds one and a step.
+NAME_SHOWN: Final = 130
+TITLE_SHOWN: Final = 200
+# Telegram's limits on what it shows: a callback answer's alert, a message's text and a caption (after parsing).
+ALERT_MAX: Final = 200
+TEXT_MAX: Final = 4096
+CAPTION_MAX: Final = 1024
+
+
+def shorten(text: object, limit: int = QUOTE_MAX) -> str:
+    """`text` as a string of at most `limit` characters, an ellipsis marking what was cut."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def quote(text: object, limit: int = QUOTE_MAX) -> Markup:
+    """What a person typed, to put into an HTML reply: shortened, then escaped exactly once.
+
+    The result is `Markup`, so a template (autoescaped) or `Markup.format` does not escape it again.
+    """
+    return Markup.escape(shorten(text, limit))
+
+
+def alert(text: str) -> str:
+    """An HTML text as a callback answer shows it: plain text (tags gone, entities read) within ALERT_MAX."""
+    return shorten(Markup(text).striptags(), ALERT_MAX)
 
 
 def role_label(role: Role, directory: Directory) -> str:
@@ -28,16 +59,19 @@ def roles_list(roles: Iterable[Role], directory: Directory) -> str:
     return "\n".join(f"• {html.escape(role_label(r, directory))}" for r in sorted(roles))
 
 
-def error_text(error: DomainError) -> str:
-    """The user's words for a domain error: its catalog entry, filled with its parameters in their words."""
-    # Parameters may hold what a person typed: escape everything before it goes into an HTML message.
-    params: dict[str, Any] = {key: html.escape(str(_join(value))) for key, value in error.params.items()}
+def error_text(error: DomainError) -> Markup:
+    """The user's words for a domain error, as HTML: its catalog entry filled with its parameters in their words.
+
+    Parameters may hold what a person typed: each is shortened and escaped once (by `Markup.format`), and the
+    result is `Markup`, so a template that shows it does not escape it a second time.
+    """
+    params: dict[str, Any] = {key: shorten(_join(value)) for key, value in error.params.items()}
     if "field" in error.params:
-        params["field_label"] = html.escape(_label("field.", str(error.params["field"])))
+        params["field_label"] = _label("field.", str(error.params["field"]))
     if "kind" in error.params:
-        params["hint"] = html.escape(_label("hint.", str(error.params["kind"])))
+        params["hint"] = _label("hint.", str(error.params["kind"]))
     if "stage" in error.params:
-        params["stage_label"] = html.escape(_label("stage.", str(error.params["stage"])))
+        params["stage_label"] = _label("stage.", str(error.params["stage"]))
     if error.code == "illegal_transition":
         params["expected_labels"] = "、".join(_label("stage.", s) for s in error.params.get("expected", ()))
     if "missing" in error.params:
@@ -46,9 +80,9 @@ def error_text(error: DomainError) -> str:
     if template == "error." + error.code:
         template = _("error.domain")
     try:
-        return template.format(**params)
+        return Markup(template).format(**params)
     except (KeyError, IndexError):
-        return _("error.domain")
+        return Markup(_("error.domain"))
 
 
 def _label(prefix: str, value: str) -> str:

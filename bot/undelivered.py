@@ -23,19 +23,35 @@ def chat_gone_reason(error: TelegramAPIError) -> str | None:
     if isinstance(error, TelegramMigrateToChat):
         return "migrated"
     if isinstance(error, TelegramForbiddenError):
-        for words, reason in (
-            ("kicked", "kicked"),
-            ("blocked", "blocked"),
-            ("not a member", "not_member"),
-            ("deactivated", "deactivated"),
-            ("initiate", "cannot_initiate"),
-        ):
+        for words, reason in _FORBIDDEN_WORDS:
             if words in text:
                 return reason
         return "forbidden"
     if isinstance(error, TelegramBadRequest) and "chat not found" in text:
         return "chat_not_found"
     return None
+
+
+def gone_reason_in(error_text: str) -> str | None:
+    """The chat_gone_reason of a refusal kept as its text (an outbox row's last_error), or None."""
+    text = error_text.lower()
+    if "upgraded to a supergroup" in text:
+        return "migrated"
+    if text.startswith("forbidden"):
+        for words, reason in _FORBIDDEN_WORDS:
+            if words in text:
+                return reason
+        return "forbidden"
+    return "chat_not_found" if "chat not found" in text else None
+
+
+_FORBIDDEN_WORDS = (
+    ("kicked", "kicked"),
+    ("blocked", "blocked"),
+    ("not a member", "not_member"),
+    ("deactivated", "deactivated"),
+    ("initiate", "cannot_initiate"),
+)
 
 
 @notice(FAILED_KEY)
@@ -56,11 +72,12 @@ def delivery_failed(context: NoticeContext) -> Notice:
         subject = _("delivery.subject_project").format(project=project, key=key)
     else:
         subject = _("delivery.subject").format(key=key)
-    reason = _reason_text(str(params.get("reason", "")))
+    reason = reason_text(str(params.get("reason", "")))
     return Notice(_("delivery.failed").format(chat=chat, reason=reason, subject=subject))
 
 
-def _reason_text(reason: str) -> str:
+def reason_text(reason: str) -> str:
+    """A chat_gone_reason in plain words."""
     texts = {
         "kicked": _("delivery.reason.kicked"),
         "not_member": _("delivery.reason.not_member"),

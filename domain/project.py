@@ -36,6 +36,18 @@ class StepNotFound(DomainError):
     code = "step_not_found"
 
 
+class ProjectHasGroup(DomainError):
+    """A project has one 联络群: binding it to another chat is refused until that one is let go."""
+
+    code = "project_has_group"
+
+
+class NotAGroup(DomainError):
+    """Only a group (or supergroup) can be a 联络群, never a private chat with a person."""
+
+    code = "not_a_group"
+
+
 class OpinionRequired(DomainError):
     code = "opinion_required"
 
@@ -217,10 +229,20 @@ class Project:
         self._record("form_edited", principal, now, before, after)
 
     def bind_group(self, principal: Principal, chat_id: int, now: datetime) -> None:
-        """Make `chat_id` this project's 项目落地工作联络群 (二(六)); the caller checks no other project has it."""
+        """Make `chat_id` this project's 项目落地工作联络群 (二(六)); the caller checks no other project has it.
+
+        A project has one group: once bound, another chat is refused (binding the same one again does nothing).
+        Telegram numbers every group and supergroup below zero and every private chat (a person) above it.
+        """
         self._begin(Move.BIND_GROUP, principal)
+        if chat_id >= 0:
+            raise NotAGroup(f"Chat {chat_id} is a private chat, not a group; it cannot be a 联络群.", chat=chat_id)
         if self.group_chat_id == chat_id:
             return
+        if self.group_chat_id is not None:
+            raise ProjectHasGroup(
+                f"Project {self.id} already has group {self.group_chat_id}; refused {chat_id}.", project=self.name
+            )
         before = self.group_chat_id
         self.group_chat_id = chat_id
         self._record(Move.BIND_GROUP.value, principal, now, {"group_chat_id": before}, {"group_chat_id": chat_id})

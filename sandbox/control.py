@@ -11,6 +11,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from sandbox import events, views
+from sandbox.faults import ANY_METHOD, FaultError
 from sandbox.models import Chat
 from sandbox.world import WorldError
 
@@ -41,6 +42,9 @@ def add_control_routes(app: web.Application, telegram: FakeTelegram) -> None:
         ("POST", "/messages", control.post_message),
         ("POST", "/callbacks", control.press_button),
         ("GET", "/callbacks/{callback_id}", control.callback_answer),
+        ("GET", "/faults", control.list_faults),
+        ("POST", "/faults", control.add_fault),
+        ("DELETE", "/faults", control.clear_faults),
         ("GET", "/requests", control.list_requests),
         ("POST", "/clock", control.set_clock),
         ("POST", "/settle", control.settle),
@@ -117,6 +121,9 @@ class _Control:
         )
         user.role = _text(body, "role", required=False)
         user.unit = _text(body, "unit", required=False)
+        if body.get("private_chat") is True:
+            # As if the person had opened the bot's chat: the bot may write first and /commands reach it there.
+            self.world.private_chat(user)
         return _json(views.user_view(user), status=201)
 
     async def list_chats(self, request: web.Request) -> web.Response:
@@ -172,6 +179,11 @@ class _Control:
             raise ControlError(400, "give button_text or callback_data")
         user = self.world.user(_int(body, "from_id") or 0)
         chat = self._chat(_int(body, "chat_id"))
+        if body.get("forged") is True:
+            # A modified client: any data on any message in the chat, whether a button carries it or not.
+            data = _text(body, "callback_data")
+            record = events.forge_press(self.core, user, chat, _int(body, "message_id") or 0, data or "")
+            return _json({"callback_query_id": record.id}, status=201)
         record = events.press(
             self.core,
             user,
@@ -187,6 +199,32 @@ class _Control:
         if record is None:
             raise ControlError(404, "no such callback query")
         return _json(views.callback_view(record))
+
+    async def list_faults(self, request: web.Request) -> web.Response:
+        return _json([f.view() for f in self.telegram.faults.waiting])
+
+    async def add_fault(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        seconds = body.get("seconds", 1.0)
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise ControlError(400, "seconds must be a number")
+        times = _int(body, "times", required=False)
+        retry_after = _int(body, "retry_after", required=False)
+        try:
+            fault = self.telegram.faults.add(
+                _text(body, "method", required=False) or ANY_METHOD,
+                _text(body, "kind") or "",
+                times=1 if times is None else times,
+                retry_after=5 if retry_after is None else retry_after,
+                status=_int(body, "status", required=False),
+                seconds=float(seconds),
+            )
+        except FaultError as e:
+            raise ControlError(400, str(e)) from None
+        return _json(fault.view(), status=201)
+
+    async def clear_faults(self, request: web.Request) -> web.Response:
+        return _json({"cleared": self.telegram.faults.clear()})
 
     async def list_requests(self, request: web.Request) -> web.Response:
         since = request.query.get("since", "0")

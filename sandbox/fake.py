@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sandbox import events
 from sandbox.conformance import Violation
 from sandbox.core import Core, RequestRecord
+from sandbox.faults import Faults
 from sandbox.limits import Clock, Limits
 from sandbox.scenario import Conversation, Person
 
@@ -75,6 +76,8 @@ class FakeTelegram:
         self.auto_settle = auto_settle
         self.settle_timeout = settle_timeout
         self.settle_quiet = settle_quiet
+        # Played over HTTP only: what the network and Telegram do on a bad day (see sandbox/faults.py).
+        self.faults = Faults()
         self._watched: list[Dispatcher] = []
         self._clock_hooks: list[ClockHook] = []
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from sandbox.control import add_control_routes
 from sandbox.fake import FakeTelegram
+from sandbox.faults import play
 from sandbox.models import Upload
 
 TELEGRAM_KEY: web.AppKey[FakeTelegram] = web.AppKey("telegram", FakeTelegram)
@@ -45,9 +46,20 @@ async def _bot_method(request: web.Request) -> web.Response:
     except ValueError:
         body = {"ok": False, "error_code": 400, "description": "Bad Request: can't parse request body"}
         return web.json_response(body, status=400)
-    reply = await telegram.core.api.call(
-        request.match_info["token"], request.match_info["method"], params, uploads, transport="http"
-    )
+    method = request.match_info["method"]
+    fault = telegram.faults.take(method)
+    if fault is not None:
+        # A hanging call is work in flight, as a slow Telegram's would be, so settle() waits for it.
+        serial = None if method.lower() == "getupdates" else telegram.core.activity.start(method)
+        try:
+            faulted = await play(fault, request)
+        finally:
+            if serial is not None:
+                telegram.core.activity.finish(serial)
+        if faulted is not None:
+            telegram.core.record(method, params, faulted.status, f"fault: {fault.kind}", "http")
+            return faulted
+    reply = await telegram.core.api.call(request.match_info["token"], method, params, uploads, transport="http")
     return web.json_response(reply.body, status=reply.status, dumps=_dumps)
 
 

@@ -92,13 +92,33 @@ class GroupTaken(DomainError):
     code = "group_taken"
 
 
+async def _refuse_taken_group(uow: UnitOfWork, chat_id: int, project_id: int | None) -> None:
+    holder = await uow.projects.by_group_chat(chat_id)
+    if holder is not None and holder.id != project_id:
+        raise GroupTaken(f"Group {chat_id} already serves project {holder.id}.", project_name=holder.name)
+
+
+async def open_project_in_group(
+    db: Database, directory: Directory, *, person_id: int, name: str, landing_unit: str, chat_id: int, now: datetime
+) -> Project:
+    """Open a project at 谋划 with `chat_id` as its 联络群, in one unit of work: a crash leaves both or neither,
+    and the same request handled again finds the group taken instead of opening a second project."""
+    async with db.uow() as uow:
+        principal = await uow.people.principal(person_id)
+        await _refuse_taken_group(uow, chat_id, None)
+        project = Project.create(principal, directory, name=name, landing_unit=landing_unit, now=now)
+        project.bind_group(principal, chat_id, now)
+        uow.projects.add(project)
+        await record_project_events(uow, project, now)
+        await uow.commit()
+        return project
+
+
 async def bind_group(db: Database, *, person_id: int, project_id: int, chat_id: int, now: datetime) -> Project:
     """Bind a Telegram group to the project as its 联络群; a group serves one project only."""
     async with db.uow() as uow:
         principal = await uow.people.principal(person_id)
-        holder = await uow.projects.by_group_chat(chat_id)
-        if holder is not None and holder.id != project_id:
-            raise GroupTaken(f"Group {chat_id} already serves project {holder.id}.", project_name=holder.name)
+        await _refuse_taken_group(uow, chat_id, project_id)
         project = await uow.projects.get(project_id)
         project.bind_group(principal, chat_id, now)
         await record_project_events(uow, project, now)

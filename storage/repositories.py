@@ -254,11 +254,14 @@ class Outbox:
         return (await self._session.execute(query)).mappings().all()
 
     async def sent_copies(self, project_id: int, message_keys: Iterable[str]) -> list[dict[str, Any]]:
-        """The sent rows of these kinds for one project's events: chat, Telegram message id and params."""
+        """The sent rows of these kinds for one project's events: chat, Telegram message id and params. A 补发
+        (a row re-sending another, on an event of its own) counts as a copy of the event it re-sent."""
         o, a = tables.outbox, tables.audit_events
+        original = o.alias("original")
         query = (
             select(o.c.chat_id, o.c.sent_message_id, o.c.params)
-            .join(a, a.c.id == o.c.event_id)
+            .outerjoin(original, original.c.id == o.c.resend_of)
+            .join(a, a.c.id == func.coalesce(original.c.event_id, o.c.event_id))
             .where(
                 a.c.subject_type == "project",
                 a.c.subject_id == project_id,
@@ -301,10 +304,11 @@ class Outbox:
         return int((await self._session.execute(select(func.count()).select_from(tables.outbox))).scalar_one())
 
     async def count_by_status(self) -> dict[str, int]:
-        """How many rows are in each status."""
+        """How many rows are in each status, leaving out those the office has dealt with (/outbox)."""
         o = tables.outbox
-        result = await self._session.execute(select(o.c.status, func.count()).group_by(o.c.status))
-        return {str(status): int(n) for status, n in result.tuples()}
+        query = select(o.c.status, func.count()).where(o.c.resolved_at.is_(None)).group_by(o.c.status)
+        result = await self._session.execute(query)
+        return {str(status): int(n) for status, n in result.all()}
 
     async def mark_interrupted(self, note: str) -> int:
         """Rows a crash left in `sending` become `unknown` with `note`: Telegram may have them, so never resend."""
@@ -315,11 +319,12 @@ class Outbox:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def needing_attention(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Rows that did not surely arrive (failed, or unknown after a timeout or crash), newest first."""
+        """Rows that did not surely arrive (failed, or unknown after a timeout or crash) and that nobody has dealt
+        with yet (re-sent or found not needed, see storage.outbox_review), newest first."""
         o = tables.outbox
         query = (
             select(o)
-            .where(o.c.status.in_([OutboxStatus.FAILED, OutboxStatus.UNKNOWN]))
+            .where(o.c.status.in_([OutboxStatus.FAILED, OutboxStatus.UNKNOWN]), o.c.resolved_at.is_(None))
             .order_by(o.c.id.desc())
             .limit(limit)
         )

@@ -185,6 +185,14 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("sent_message_id", BigInteger),
     Column("last_error", Text),
+    # A 补发 the office ordered of a row that did not surely arrive: a new row on an event of its own, so it
+    # never collides with (event, chat); unique, so one row is re-sent at most once.
+    Column("resend_of", ForeignKey("outbox.id"), unique=True),
+    # When the office was told of this row (unknown or failed), and how a person dealt with it after a look.
+    Column("reported_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("resolved_by", ForeignKey("people.id")),
+    Column("resolution", String(12)),  # "resent" or "not_needed"
     UniqueConstraint("event_id", "chat_id", name="uq_outbox_event_chat"),
     Index("ix_outbox_status", "status", "not_before"),
 )

@@ -12,6 +12,7 @@ from storage.bot_state import CardRepository, ConversationStateRepository, Invit
 from storage.bulletins import BulletinRepository
 from storage.liaison import LiaisonRepository
 from storage.orm import start_mappers
+from storage.outbox_review import OutboxReview
 from storage.progress import ProgressRepository
 from storage.repositories import (
     AuditLog,
@@ -38,6 +39,7 @@ class UnitOfWork:
     units: UnitRepository
     audit: AuditLog
     outbox: Outbox
+    outbox_review: OutboxReview
     calendar: CalendarRepository
     invites: InviteRepository
     conversations: ConversationStateRepository
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.units = UnitRepository(self.session)
         self.audit = AuditLog(self.session)
         self.outbox = Outbox(self.session)
+        self.outbox_review = OutboxReview(self.session)
         self.calendar = CalendarRepository(self.session)
         self.invites = InviteRepository(self.session)
         self.conversations = ConversationStateRepository(self.session)

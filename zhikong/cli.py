@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from domain.approval import Category, RouteQuestion, route_for
@@ -14,6 +14,7 @@ from domain.directory import Role
 from domain.errors import DomainError
 from domain.quantities import parse_area_mu
 from services.setup import open_database, read_directory
+from zhikong.logs import Redactor, configure_logging, secrets_of
 from zhikong.settings import Settings
 
 
@@ -27,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8080, help="where to serve the web chat (default 8080)")
     sandbox.add_argument("--data-dir", default="var", help="where the sandbox keeps its own database")
     commands.add_parser("migrate", help="bring the database to the newest schema and reload the unit directory")
+    commands.add_parser("doctor", help="check the token, database, webhook, outbox and holiday calendar")
+    fake = commands.add_parser("fake-telegram", help="serve only the fake Telegram, for `zhikong run` to be tested")
+    fake.add_argument("--host", default="127.0.0.1", help="where to listen (default 127.0.0.1)")
+    fake.add_argument("--port", type=int, default=8090, help="where to listen (default 8090; 0 picks a free one)")
+    fake.add_argument("--token", help="the bot token the fake accepts, '<digits>:<secret>' (default: a fixed one)")
 
     route = commands.add_parser("route", help="print the approval route of a project as JSON")
     route.add_argument("--category", required=True, help=f"one of {', '.join(c.value for c in Category)}")
@@ -126,13 +132,42 @@ async def _calendar(settings: Settings, year: int) -> None:
     )
 
 
+async def _fake_telegram(host: str, port: int, token: str | None) -> None:
+    import signal
+
+    from sandbox.fake import DEFAULT_TOKEN, FakeTelegram
+    from sandbox.server import SandboxServer
+
+    telegram = FakeTelegram(token=token or DEFAULT_TOKEN)
+    async with SandboxServer(telegram, host=host, port=port) as server:
+        print(f"zhikong fake-telegram: a fake Telegram at {server.url}, control API at {server.url}/sandbox/api/")
+        print(f"TELEGRAM_API_URL={server.url}")
+        print(f"BOT_TOKEN={telegram.token}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        await stop.wait()
+
+
+async def _doctor(settings: Settings) -> int:
+    from zhikong.doctor import doctor
+
+    lines, status = await doctor(settings)
+    for line in lines:
+        print(line)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    redact: Callable[[str], str] = str
     try:
         if args.command == "route":
             print(json.dumps(route_json(args), ensure_ascii=False))
             return
         settings = Settings()
+        redact = Redactor(secrets_of(settings))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "grant-role":
@@ -145,6 +180,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"backed up to {backup_sqlite(settings.database_url, Path(args.target))}")
         elif args.command == "calendar":
             asyncio.run(_calendar(settings, args.year))
+        elif args.command == "doctor":
+            # Its report is the output; the libraries' INFO lines (alembic's, say) would only hide it.
+            configure_logging(
+                settings.model_copy(update={"log_level": "WARNING"}) if settings.log_level == "INFO" else settings
+            )
+            status = asyncio.run(_doctor(settings))
+            if status:
+                raise SystemExit(status)
+        elif args.command == "fake-telegram":
+            configure_logging(settings)
+            asyncio.run(_fake_telegram(args.host, args.port, args.token))
         elif args.command == "run" or (args.command == "start" and settings.bot_token is not None):
             from bot.app import run
 
@@ -158,5 +204,5 @@ def main(argv: Sequence[str] | None = None) -> None:
             port = getattr(args, "port", 8080)
             asyncio.run(run_sandbox(port, Path(getattr(args, "data_dir", "var"))))
     except (DomainError, ValueError, OSError) as error:
-        print(f"zhikong {args.command}: {error}", file=sys.stderr)
+        print(redact(f"zhikong {args.command}: {error}"), file=sys.stderr)
         raise SystemExit(2) from error

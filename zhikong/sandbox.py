@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import tomllib
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application, build, make_bot
 from bot.i18n import make_i18n
+from bot.polling import Poller
 from bot.sender import SendingWorker
 from bot.texts import role_label
 from domain.directory import Role
@@ -25,6 +25,7 @@ from sandbox.server import RouteExtension, SandboxServer
 from services.people import grant_role, register_person
 from services.projects import bind_group, create_project
 from zhikong.clock import MovableClock
+from zhikong.logs import configure_logging
 from zhikong.scheduler import build_scheduler
 from zhikong.settings import Settings
 
@@ -40,6 +41,7 @@ class RunningSandbox:
     group: Conversation
     scheduler: AsyncIOScheduler
     worker: SendingWorker
+    poller: Poller
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @property
@@ -48,13 +50,10 @@ class RunningSandbox:
 
     async def stop(self) -> None:
         """Stop polling, the server and the database, in that order."""
-        with contextlib.suppress(RuntimeError):  # not polling (any more)
-            await self.app.dispatcher.stop_polling()
+        self.poller.stop()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         self.scheduler.shutdown(wait=False)
         await self.worker.stop()
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.server.stop()
         await self.app.bot.session.close()
         await self.app.db.dispose()
@@ -83,8 +82,9 @@ async def start_sandbox(
     scheduler.start()
     worker = SendingWorker(app.sender)
     worker.start()
-    polling = asyncio.create_task(app.dispatcher.start_polling(app.bot, handle_signals=False))
-    return RunningSandbox(telegram, server, app, clock, group, scheduler, worker, [polling])
+    poller = Poller(app.dispatcher, app.bot)
+    polling = asyncio.create_task(poller.run())
+    return RunningSandbox(telegram, server, app, clock, group, scheduler, worker, poller, [polling])
 
 
 async def _supervise_now(app: Application) -> None:
@@ -156,6 +156,7 @@ async def _seed(telegram: FakeTelegram, app: Application, clock: MovableClock) -
 
 async def run_sandbox(port: int, data_dir: Path) -> None:
     """Serve the sandbox until interrupted, saying where to open it."""
+    configure_logging(Settings())
     sandbox = await start_sandbox(data_dir=data_dir, port=port)
     print(f"zhikong sandbox: no BOT_TOKEN, so the bot runs against a fake Telegram. Open {sandbox.url}/", flush=True)
     try:

@@ -7,12 +7,12 @@ down over a due date and still do the right thing when it starts.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-if TYPE_CHECKING:
-    from bot.app import Application
+from storage.uow import Database
+from zhikong.clock import Clock
 
 DELIVERY_INTERVAL_SECONDS = 1
 # Prompts and warnings are due by the day and hour: a pass a minute is prompt enough and cheap.
@@ -21,7 +21,18 @@ SUPERVISION_INTERVAL_SECONDS = 60
 UPDATE_MEMORY = timedelta(days=7)
 
 
-def build_scheduler(app: Application) -> AsyncIOScheduler:
+class Jobs(Protocol):
+    """What the scheduler runs: the application (bot.app.Application) offers it."""
+
+    db: Database
+    clock: Clock
+
+    async def deliver(self) -> int: ...
+
+    async def supervise(self) -> dict[str, int]: ...
+
+
+def build_scheduler(app: Jobs) -> AsyncIOScheduler:
     """An in-memory scheduler with the fixed jobs; call `.start()` inside the running event loop."""
     scheduler = AsyncIOScheduler(timezone="Asia/Shanghai")
     scheduler.add_job(
@@ -55,7 +66,7 @@ def build_scheduler(app: Application) -> AsyncIOScheduler:
     return scheduler
 
 
-async def forget_old_updates(app: Application) -> int:
+async def forget_old_updates(app: Jobs) -> int:
     """Prune the once-per-update records past the window in which Telegram could deliver an update again."""
     async with app.db.uow() as uow:
         dropped = await uow.processed_updates.forget_before(app.clock.now() - UPDATE_MEMORY)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from markupsafe import Markup
 
 from bot.flows.form import ARGUED_ON, answer_label, option_label, option_values, progress, questions
 from bot.keyboards.form import answer_field, argument_keyboard, confirm_keyboard, options_keyboard, review_keyboard
@@ -39,7 +40,7 @@ def question(project: Project, spec: FieldSpec, directory: Directory, *, mention
     number, total = (0, 0) if arguing else progress(project.form, spec.name)
     text = render(
         "form_question.j2",
-        problem=problem,
+        problem=Markup(problem),  # catalog words around input that error_text or quote() escaped
         mention=mention,
         project_name="" if mention else project.name,  # a group has one project; a private chat may have several
         label=label,

@@ -11,6 +11,7 @@ import html
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -23,7 +24,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.flows.form import ARGUED_ON, FormFlow, Place, next_question, previous_question, read, spec_of
 from bot.flows.form_cards import question, review_card, route_card
 from bot.keyboards.form import projects_keyboard
-from bot.texts import error_text
+from bot.texts import error_text, quote
 from domain.answers import AnswerError, is_skip, read_answer
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
@@ -56,13 +57,16 @@ class FormTalk:
     directory: Directory
     clock: Clock
     raw_state: str | None  # the conversation's state as this update found it
+    taking: str = ""  # the input acted on: "m<message id>" or "c<callback query id>"
 
     # ---- the place ---------------------------------------------------------------------------------------------
     async def place(self) -> Place:
         return Place.from_data(await self.state.get_data())
 
     async def keep(self, state: State | None, place: Place) -> None:
-        """Remember the place (and the state, when it changes: each write is a transaction)."""
+        """Remember the place (and the state, when it changes: each write is a transaction), with the input
+        being acted on as taken."""
+        place.taken = self.taking or place.taken
         name = state.state if state is not None else None
         if name != self.raw_state:
             await self.state.set_state(state)
@@ -95,8 +99,9 @@ class FormTalk:
         place = await self.place()
         place.project_id, place.field, place.options = None, None, [str(p.id) for p in projects]
         place.review = review
-        await self.post(place, _("form.choose_project"), projects_keyboard([p.name for p in projects]), None)
-        await self.keep(FormFlow.choosing, place)
+        await self.post(
+            place, FormFlow.choosing, _("form.choose_project"), projects_keyboard([p.name for p in projects])
+        )
 
     # ---- questions -------------------------------------------------------------------------------------------
     async def ask(self, project: Project, place: Place, *, problem: str = "", reply_to: int | None = None) -> None:
@@ -105,8 +110,8 @@ class FormTalk:
         spec = spec_of(place.field)
         shown = question(project, spec, self.directory, mention=self._mention(), problem=problem)
         place.options = shown.options
-        await self.post(place, shown.text, shown.markup, reply_to)
-        await self.keep(FormFlow.arguing if spec is ARGUED_ON else FormFlow.answering, place)
+        flow = FormFlow.arguing if spec is ARGUED_ON else FormFlow.answering
+        await self.post(place, flow, shown.text, shown.markup, reply_to)
 
     def _mention(self) -> str:
         return self.user.mention_html() if self.in_group else ""
@@ -184,8 +189,7 @@ class FormTalk:
         """The review card, waiting for a tap."""
         shown = review_card(project, self.directory, mention=self._mention())
         place.options = []
-        await self.post(place, shown.text, shown.markup, reply_to)
-        await self.keep(FormFlow.reviewing, place)
+        await self.post(place, FormFlow.reviewing, shown.text, shown.markup, reply_to)
 
     async def edit(self, place: Place, field: str) -> None:
         """Ask one field opened from the card; its answer leads back to the card."""
@@ -210,8 +214,7 @@ class FormTalk:
         """The route the form calls for, waiting for 确认上报 (or 论证已完成 while at 谋划)."""
         shown = route_card(project, self.directory, mention=self._mention())
         place.options = []
-        await self.post(place, shown.text, shown.markup, reply_to)
-        await self.keep(FormFlow.confirming, place)
+        await self.post(place, FormFlow.confirming, shown.text, shown.markup, reply_to)
 
     async def ask_argued_on(self, place: Place) -> None:
         assert place.project_id is not None
@@ -225,7 +228,7 @@ class FormTalk:
             held_on = read_answer(ARGUED_ON, text or "", today=self.today())
         except AnswerError:
             project = await uc.get_project(self.db, place.project_id)
-            problem = _("form.argument.bad").format(raw=text or "", hint=_("hint.date"))
+            problem = _("form.argument.bad").format(raw=quote(text or ""), hint=_("hint.date"))
             await self.ask(project, place, problem=problem, reply_to=reply_to)
             return
         project = await uc.record_argumentation(
@@ -247,26 +250,51 @@ class FormTalk:
                 self.db, person_id=self.person_id, project_id=place.project_id, now=self.clock.now()
             )
             key = "form.submitted"
-        await self.send(_(key).format(name=html.escape(project.name)), None, None)
-        await self.close_buttons(place)
-        await self.state.clear()
-        self.raw_state = None
+        # The place is kept (without a project) rather than cleared: it remembers this tap as taken.
+        await self.post(
+            Place(asked=place.asked, since=place.since, message_id=place.message_id, buttons=place.buttons),
+            None,
+            _(key).format(name=html.escape(project.name)),
+            None,
+        )
         return project
 
     async def pause(self) -> None:
         """Leave the conversation; the place stays so /form picks it up."""
         place = await self.place()
-        await self.send(_("form.paused"), None, None)
-        await self.close_buttons(place)
-        await self.keep(None, place)
+        await self.post(place, None, _("form.paused"), None)
 
     # ---- sending ---------------------------------------------------------------------------------------------
-    async def post(self, place: Place, text: str, markup: Markup, reply_to: int | None) -> Message:
-        """Send the message that now waits for this person; the buttons of the one before it go."""
-        message = await self.send(text, markup, reply_to)
+    async def post(
+        self, place: Place, state: State | None, text: str, markup: Markup | None, reply_to: int | None = None
+    ) -> None:
+        """Send the message that now waits for this person (a question or a card; with state None, the last word
+        of the conversation). The place is saved first, with the message as outgoing, so a crash before it
+        reaches the chat sends it when the same update comes again; the old message's buttons go."""
         await self.close_buttons(place)
-        place.waiting_on(message.message_id, buttons=isinstance(markup, InlineKeyboardMarkup))
-        return message
+        outgoing = {"text": text, "markup": _markup_data(markup), "reply_to": reply_to}
+        place.sending(outgoing, buttons=isinstance(markup, InlineKeyboardMarkup))
+        await self.keep(state, place)
+        await self._deliver(place, waits=state is not None)
+
+    async def replayed(self) -> bool:
+        """True if this message or tap was acted on already (the same update again, after a crash): the message
+        it led to is sent if it may not have gone, and nothing else is done."""
+        if not self.taking:
+            return False
+        place = await self.place()
+        if place.taken != self.taking:
+            return False
+        if place.outgoing is not None:
+            await self._deliver(place, waits=self.raw_state is not None)
+        return True
+
+    async def _deliver(self, place: Place, *, waits: bool) -> None:
+        outgoing = place.outgoing
+        assert outgoing is not None
+        message = await self.send(outgoing["text"], _markup_of(outgoing["markup"]), outgoing["reply_to"])
+        place.sent(message.message_id if waits else None)
+        await self.state.set_data(place.to_data())
 
     async def close_buttons(self, place: Place) -> None:
         """Take the buttons off the message that was waiting: a tap on it could only be refused now."""
@@ -286,3 +314,18 @@ class FormTalk:
             reply_markup=markup,
             reply_parameters=replying,
         )
+
+
+def _markup_data(markup: Markup | None) -> dict[str, Any] | None:
+    """The markup as the place keeps it (JSON), with its kind."""
+    if markup is None:
+        return None
+    kind = "inline" if isinstance(markup, InlineKeyboardMarkup) else "force_reply"
+    return {"kind": kind, "value": markup.model_dump(mode="json", exclude_none=True)}
+
+
+def _markup_of(data: dict[str, Any] | None) -> Markup | None:
+    if data is None:
+        return None
+    kind = InlineKeyboardMarkup if data["kind"] == "inline" else ForceReply
+    return kind.model_validate(data["value"])

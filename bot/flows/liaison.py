@@ -29,12 +29,15 @@ from typing import Any, Final
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.i18n import gettext as _
 
+from bot.texts import shorten
 from domain.answers import is_skip, read_answer
 from domain.directory import Directory, UnknownUnit
 from domain.form import FieldKind, FieldSpec
 from domain.liaison import OPTIONAL_QUESTIONS, REPORT_QUESTIONS, VISIT_QUESTIONS, ReportQuestion, VisitQuestion
 
 DRAFT_KEY: Final = "liaison_draft"
+# Four answers of up to 2,000 characters would not fit in one message (4,096): each is shown cut to this.
+SECTION_MAX: Final = 900
 
 
 class LiaisonFlow(StatesGroup):
@@ -158,5 +161,6 @@ def question_text(question: str) -> str:
 
 
 def report_sections(answers: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, answer) of each question of the report, in order; "" for one left empty."""
-    return [(_("liaison.label." + q.value), answers.get(q.value, "")) for q in ReportQuestion]
+    """(label, answer) of each question of the report, in order; "" for one left empty; each answer cut to
+    SECTION_MAX characters, so the whole report fits in one Telegram message."""
+    return [(_("liaison.label." + q.value), shorten(answers.get(q.value, ""), SECTION_MAX)) for q in ReportQuestion]

@@ -7,7 +7,6 @@ moves on, those buttons are taken off, so an old button cannot act on a newer qu
 from __future__ import annotations
 
 import contextlib
-import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,11 +15,13 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from markupsafe import Markup
 
 from bot.flows.liaison import Draft, LiaisonFlow, is_date, office_name, question_text, read, report_sections, skips
 from bot.flows.liaison import report_title as title_of
 from bot.keyboards.liaison import question_keyboard, review_keyboard
 from bot.render import render
+from bot.texts import TITLE_SHOWN, quote
 from domain.answers import AnswerError
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
@@ -81,7 +82,7 @@ class LiaisonTalk:
         assert question is not None
         text = render(
             "liaison_question.j2",
-            problem=problem,
+            problem=Markup(problem),  # catalog words around input that quote() escaped
             title=self.title(draft),
             number=draft.number,
             total=draft.total,
@@ -124,7 +125,7 @@ class LiaisonTalk:
 
     def _problem(self, question: str, error: AnswerError) -> str:
         if is_date(question):
-            return _("liaison.bad_date").format(raw=html.escape(str(error.params.get("raw", ""))))
+            return _("liaison.bad_date").format(raw=quote(error.params.get("raw", "")))
         return _("liaison.bad_text").format(max_length=error.params.get("max_length", ""))
 
     async def review(self, draft: Draft) -> None:
@@ -164,7 +165,9 @@ class LiaisonTalk:
             await self._drop(draft)
             raise
         await self._drop(draft)
-        await self.bot.send_message(self.chat_id, _("liaison.submitted").format(title=html.escape(self.title(draft))))
+        await self.bot.send_message(
+            self.chat_id, _("liaison.submitted").format(title=quote(self.title(draft), TITLE_SHOWN))
+        )
 
     async def record_visit(self, draft: Draft) -> None:
         try:

@@ -9,7 +9,6 @@ it, and a cancelled move gives the buttons back.
 from __future__ import annotations
 
 import contextlib
-import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,13 +18,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, User
 from aiogram.utils.i18n import gettext as _
+from markupsafe import Markup
 
 from bot.flows.moves import DRAFT_KEY, OPTIONAL, Ask, Draft, MoveFlow, is_date, read, skips
 from bot.flows.moves_make import make_move
 from bot.keyboards.moves import decision_keyboard, draft_keyboard, members_keyboard, moves_keyboard
 from bot.render import render
 from bot.step_texts import decided_text
-from bot.texts import role_label
+from bot.texts import TITLE_SHOWN, quote, role_label
 from domain.answers import AnswerError
 from domain.calendar import SHANGHAI
 from domain.directory import Directory, UnitKind
@@ -68,6 +68,15 @@ class MoveTalk:
             return None
         return Draft.from_data(await self.state.get_data())
 
+    async def is_started(
+        self, move: Move, *, origin: int, project_id: int = 0, step_id: int = 0, choice: str = ""
+    ) -> bool:
+        """The same button pressed again: this move is in progress here already, started from that message."""
+        draft = await self.draft()
+        if draft is None or (draft.move, draft.origin_id, draft.choice) != (move, origin, choice):
+            return False
+        return draft.step_id == step_id if move is Move.DECIDE_STEP else draft.project_id == project_id
+
     async def _keep(self, flow: State, draft: Draft) -> None:
         await self.state.set_state(flow)
         await self.state.update_data(draft.to_data())
@@ -100,7 +109,7 @@ class MoveTalk:
         optional = ask in OPTIONAL
         text = render(
             "moves_question.j2",
-            problem=problem,
+            problem=Markup(problem),  # catalog words around input that quote() escaped
             mention=self.user.mention_html() if self.in_group else "",
             title=draft.title,
             question=_("moves.ask." + ask.value),
@@ -176,16 +185,15 @@ class MoveTalk:
             await self.perform(draft, reply_to=reply_to)
 
     def _problem(self, ask: Ask, error: AnswerError) -> str:
-        raw = html.escape(str(error.params.get("raw", "")))
         if is_date(ask):
-            return _("moves.bad_date").format(raw=raw)
+            return _("moves.bad_date").format(raw=quote(error.params.get("raw", "")))
         return _("moves.bad_text").format(max_length=error.params.get("max_length", ""))
 
     async def cancel(self, draft: Draft) -> None:
         """Leave the move unmade: the tapped message gets its buttons back."""
         await self._restore(draft)
         await self._drop()
-        await self._send(_("moves.cancelled").format(title=html.escape(draft.title)), None, None)
+        await self._send(_("moves.cancelled").format(title=quote(draft.title, TITLE_SHOWN)), None, None)
 
     # ---- making the move -------------------------------------------------------------------------------------
     async def perform(self, draft: Draft, *, reply_to: int | None = None) -> None:
@@ -222,7 +230,7 @@ class MoveTalk:
             await self._origin_markup(draft, None)
         if draft.move is Move.FORM_TASK_FORCE:
             await self._edit_markup(draft.question_id, None)
-        await self._send(_("moves.done").format(title=html.escape(draft.title)), None, reply_to)
+        await self._send(_("moves.done").format(title=quote(draft.title, TITLE_SHOWN)), None, reply_to)
 
     # ---- the tapped message ----------------------------------------------------------------------------------
     async def _show_decided(self, draft: Draft) -> None:

@@ -24,6 +24,7 @@ from bot.flows.progress import DRAFT_KEY, ProgressFlow, UpdateDraft
 from bot.keyboards.progress import projects_keyboard, review_keyboard, stage_keyboard
 from bot.notices_progress import funds_text, stage_text
 from bot.render import render
+from bot.texts import NAME_SHOWN, quote
 from domain.progress import (
     InvalidProgressAnswer,
     UpdateField,
@@ -214,7 +215,7 @@ class UpdateTalk:
             await self._drop()
         key = "progress.submitted_late" if given.late else "progress.submitted"
         await self._send(
-            _(key).format(project=html.escape(draft.project_name), period=draft.period, due=draft.due), None, None
+            _(key).format(project=quote(draft.project_name, NAME_SHOWN), period=draft.period, due=draft.due), None, None
         )
 
     async def redo(self, draft: UpdateDraft) -> None:
@@ -246,7 +247,7 @@ def problem_text(error: InvalidProgressAnswer) -> str:
     params = error.params
     reason = str(params.get("reason", "amount"))
     return _("progress.bad." + reason).format(
-        raw=html.escape(str(params.get("raw", ""))),
+        raw=quote(params.get("raw", "")),
         max_length=params.get("max_length", ""),
         length=params.get("length", ""),
     )

@@ -17,6 +17,7 @@ from bot.handlers import (
     language,
     liaison,
     moves,
+    outbox,
     overview,
     progress,
     start,
@@ -45,5 +46,6 @@ def routers() -> list[Router]:
         targets.router(),
         liaison.router(),
         calendar_days.router(),
+        outbox.router(),
         fallback.router(),
     ]

@@ -17,6 +17,7 @@ from bot.flows.moves import Draft, questions_for
 from bot.flows.moves_talk import MoveTalk
 from bot.keyboards.moves import StepDecision
 from bot.step_texts import decided_text, result_label, step_label
+from bot.taps import in_chat_of, refused_off_message
 from bot.texts import role_label
 from domain.directory import Directory, Role
 from domain.lifecycle import IllegalTransition, Move, NotAllowed
@@ -53,6 +54,10 @@ async def decision_tapped(
         return
     step_id = callback_data.step
     try:
+        # The request reaches the holder in private and the project's group: a press anywhere else is forged.
+        if not in_chat_of(query, (await uc.view_step(db, step_id=step_id)).project.group_chat_id):
+            await query.answer(_("taps.wrong_chat"), show_alert=True)
+            return
         project, step = await uc.step_to_decide(db, person_id=principal.person_id, step_id=step_id)
     except StepNotFound:
         await query.answer(_("moves.step_not_found"), show_alert=True)
@@ -71,6 +76,14 @@ async def decision_tapped(
         await query.answer(_("moves.stale"), show_alert=True)
         return
     assert project.id is not None and step.id is not None
+    if await refused_off_message(query):
+        return
+    talk = talk_for(message, query.from_user, principal, data)
+    if await talk.is_started(
+        Move.DECIDE_STEP, step_id=step.id, choice=callback_data.d.value, origin=message.message_id
+    ):
+        await query.answer(_("taps.already_started"), show_alert=True)
+        return
     meeting = step.actor.is_meeting
     label = step_label(step.actor, step.action, step.holder, directory)
     result = result_label(callback_data.d, meeting=meeting)
@@ -83,7 +96,7 @@ async def decision_tapped(
         choice=callback_data.d.value,
         pending=questions_for(Move.DECIDE_STEP, decision=callback_data.d, meeting=meeting),
     )
-    await talk_for(message, query.from_user, principal, data).start(draft)
+    await talk.start(draft)
     await query.answer()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated, Literal
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -14,8 +15,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import StringConstraints
 
 from bot.notices_bulletin import bulletin_text, make_file, title_of
+from bot.taps import carries, in_own_private_chat
 from domain.bulletin import (
     BulletinKind,
     contest_to_json,
@@ -32,13 +35,16 @@ from services import bulletins as uc
 from storage.uow import Database
 from zhikong.clock import Clock
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-?[Qq]([1-4])$")
+# The years a 通报 can be asked for: wide, but with room on both sides for the months before and after.
+_YEARS = range(2000, 2100)
 
 
 class PublishTap(CallbackData, prefix="bp"):
-    k: str  # "m" (a month's 通报) or "q" (a quarter's 赛拼)
-    p: str  # the period, "2026-10" or "2026-Q3"
+    k: Literal["m", "q"]  # a month's 通报 or a quarter's 赛拼
+    # The period as packed, "2026-10" or "2026-Q3": a forged year beyond 9999 or a month 13 fails the unpack.
+    p: Annotated[str, StringConstraints(pattern=r"^[12][0-9]{3}-(Q[1-4]|[1-9]|0[1-9]|1[0-2])$")]
 
 
 def _is_office(principal: Principal | None) -> bool:
@@ -51,10 +57,10 @@ def _period(argument: str | None, today: date) -> tuple[BulletinKind, int, int] 
     if not text:
         year, month = previous_month(today.year, today.month)
         return BulletinKind.MONTHLY, year, month
-    if found := _MONTH.match(text):
+    if (found := _MONTH.match(text)) and int(found[1]) in _YEARS:
         month = int(found[2])
         return (BulletinKind.MONTHLY, int(found[1]), month) if 1 <= month <= 12 else None
-    if found := _QUARTER.match(text):
+    if (found := _QUARTER.match(text)) and int(found[1]) in _YEARS:
         return BulletinKind.QUARTERLY, int(found[1]), int(found[2])
     return None
 
@@ -120,6 +126,11 @@ async def publish_tapped(
     """The office's 发布: publish once; anyone else, or a forged period, changes nothing."""
     if not _is_office(principal) or principal is None:
         await query.answer(_("bulletin.office_only"), show_alert=True)
+        return
+    # The preview, and its button, are shown in private only; the bot keeps no record of the preview, so the
+    # button must be on the message pressed.
+    if not in_own_private_chat(query) or not carries(query):
+        await query.answer(_("bulletin.expired"), show_alert=True)
         return
     year_text, _sep, rest = callback_data.p.partition("-")
     try:

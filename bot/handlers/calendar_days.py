@@ -12,6 +12,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.render import render
+from bot.texts import quote
 from domain.answers import read_full_date
 from domain.calendar import SHANGHAI
 from domain.project import Principal
@@ -45,10 +46,10 @@ async def calendar_command(
     except ValueError:
         day = None
     if day is None:
-        await message.answer(_("calendar.bad_date").format(text=day_text))
+        await message.answer(_("calendar.bad_date").format(text=quote(day_text)))
         return
     if kind_text.lower() not in DAY_OFF_WORDS | WORKDAY_WORDS:
-        await message.answer(_("calendar.bad_kind").format(text=kind_text or "—"))
+        await message.answer(_("calendar.bad_kind").format(text=quote(kind_text or "—")))
         return
     is_workday = kind_text.lower() in WORKDAY_WORDS
     # Whether this person may is decided by the service, from their roles in the database.

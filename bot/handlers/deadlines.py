@@ -11,10 +11,11 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.deadlines import Urge
-from bot.texts import role_label
+from bot.taps import in_own_private_chat, refused_off_message
+from bot.texts import ALERT_MAX, role_label, shorten
 from domain.directory import Directory
 from domain.project import Principal
-from domain.step_deadlines import UrgeNotAllowed
+from domain.step_deadlines import UrgeNotAllowed, check_may_urge
 from domain.supervision import SupervisionRules
 from services.deadlines import Urging, urge_step
 from storage.uow import Database
@@ -32,6 +33,12 @@ async def urge_tapped(
 ) -> None:
     if principal is None:
         raise UrgeNotAllowed("An unregistered person may not 催办.", move="urge")
+    if not in_own_private_chat(query):  # /projects, which offers 催办, lists in private only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
+    check_may_urge(principal)
+    if await refused_off_message(query):
+        return
     urged = await urge_step(db, rules, person_id=principal.person_id, step_id=callback_data.step, now=clock.now())
     holder = role_label(urged.holder, directory)
     if urged.outcome is Urging.ALREADY_TODAY:
@@ -40,7 +47,7 @@ async def urge_tapped(
         text = _("deadlines.urge.sent").format(holder=holder, project=urged.project_name)
     else:
         text = _("deadlines.urge.nobody").format(holder=holder, project=urged.project_name)
-    await query.answer(text, show_alert=True)
+    await query.answer(shorten(text, ALERT_MAX), show_alert=True)  # a plain-text alert: the name needs no escape
 
 
 def router() -> Router:

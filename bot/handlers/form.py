@@ -22,6 +22,7 @@ from bot.flows.form import FormFlow, Place
 from bot.flows.form_talk import FormTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.form import FormAct, FormAction, FormEdit, FormPick
+from bot.taps import refused_off_message
 from domain.form import FORM_FIELDS
 from domain.project import Principal
 from services import projects as uc
@@ -32,7 +33,7 @@ _ASKING_STATES = frozenset({FormFlow.answering.state, FormFlow.arguing.state})
 WAITING_FOR_A_TAP = StateFilter(FormFlow.choosing, FormFlow.reviewing, FormFlow.confirming)
 
 
-def _talk(chat: Chat, user: User, principal: Principal, data: dict[str, Any]) -> FormTalk:
+def _talk(chat: Chat, user: User, principal: Principal, data: dict[str, Any], *, taking: str = "") -> FormTalk:
     return FormTalk(
         bot=data["bot"],
         chat_id=chat.id,
@@ -44,7 +45,23 @@ def _talk(chat: Chat, user: User, principal: Principal, data: dict[str, Any]) ->
         directory=data["directory"],
         clock=data["clock"],
         raw_state=data.get("raw_state"),
+        taking=taking,
     )
+
+
+def _of_message(message: Message) -> str:
+    return f"m{message.message_id}"
+
+
+def _of_tap(query: CallbackQuery) -> str:
+    return f"c{query.id}"
+
+
+async def _talk_for(message: Message, principal: Principal, data: dict[str, Any]) -> FormTalk | None:
+    """The conversation this message belongs to, or None if the message was acted on already (then whatever
+    it led to that may not have gone is sent again)."""
+    talk = _talk(message.chat, _sender(message), principal, data, taking=_of_message(message))
+    return None if await talk.replayed() else talk
 
 
 def _reply_to(message: Message) -> int | None:
@@ -73,7 +90,9 @@ async def _open(
             _("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id), parse_mode=ParseMode.HTML
         )
         return
-    talk = _talk(message.chat, user, principal, data | {"db": db})
+    talk = _talk(message.chat, user, principal, data | {"db": db}, taking=_of_message(message))
+    if await talk.replayed():
+        return
     if message.chat.type in GROUP_TYPES:
         project = await uc.project_of_group(db, chat_id=message.chat.id)
         if project is None or project.id is None:
@@ -96,7 +115,8 @@ async def _open(
 
 async def in_form_review(message: Message, principal: Principal, **data: Any) -> None:
     """/review during a question: the card of the form being filled in."""
-    talk = _talk(message.chat, _sender(message), principal, data)
+    if (talk := await _talk_for(message, principal, data)) is None:
+        return
     place = await talk.place()
     assert place.project_id is not None
     await talk.review(await uc.get_project(talk.db, place.project_id), place, reply_to=_reply_to(message))
@@ -104,13 +124,15 @@ async def in_form_review(message: Message, principal: Principal, **data: Any) ->
 
 async def skip(message: Message, principal: Principal, **data: Any) -> None:
     """/skip: leave an optional field and go on (a required one is asked again)."""
-    talk = _talk(message.chat, _sender(message), principal, data)
+    if (talk := await _talk_for(message, principal, data)) is None:
+        return
     await talk.skip(await talk.place(), reply_to=_reply_to(message))
 
 
 async def back(message: Message, principal: Principal, **data: Any) -> None:
     """The previous question; from the date of the 论证, back to the card."""
-    talk = _talk(message.chat, _sender(message), principal, data)
+    if (talk := await _talk_for(message, principal, data)) is None:
+        return
     place = await talk.place()
     if data.get("raw_state") == FormFlow.arguing.state:
         assert place.project_id is not None
@@ -121,27 +143,41 @@ async def back(message: Message, principal: Principal, **data: Any) -> None:
 
 async def cancel(message: Message, principal: Principal, **data: Any) -> None:
     """/cancel: pause; the draft is in the database and /form resumes."""
-    await _talk(message.chat, _sender(message), principal, data).pause()
+    if (talk := await _talk_for(message, principal, data)) is not None:
+        await talk.pause()
 
 
 # ---- answers -------------------------------------------------------------------------------------------------
-async def to_the_question(message: Message, state: FSMContext) -> bool:
-    """In private any message but a command; in a group only a reply to the bot's message out for this person."""
+async def to_the_question(message: Message, state: FSMContext, bot: Bot) -> bool:
+    """In private any message but a command; in a group a reply to the bot's message waiting for this person
+    (or to one a crash kept from being recorded), or the message already taken, come again."""
     if message.text is not None and message.text.startswith("/"):
         return False
     if message.chat.type not in GROUP_TYPES:
         return True
     place = Place.from_data(await state.get_data())
-    return message.reply_to_message is not None and message.reply_to_message.message_id == place.message_id
+    replied = message.reply_to_message
+    if place.taken == _of_message(message):
+        return True
+    if replied is None or message.from_user is None:
+        return False
+    to_them = _from_bot(replied, bot) and _mentioned(replied.entities or []) == message.from_user.id
+    return place.answers_current(replied.message_id, from_bot_to_this_person=to_them)
+
+
+def _from_bot(message: Message, bot: Bot) -> bool:
+    return message.from_user is not None and message.from_user.id == bot.id
 
 
 async def answer_given(message: Message, principal: Principal, **data: Any) -> None:
-    talk = _talk(message.chat, _sender(message), principal, data)
+    if (talk := await _talk_for(message, principal, data)) is None:
+        return
     await talk.answer(await talk.place(), message.text, reply_to=_reply_to(message))
 
 
 async def date_given(message: Message, principal: Principal, **data: Any) -> None:
-    talk = _talk(message.chat, _sender(message), principal, data)
+    if (talk := await _talk_for(message, principal, data)) is None:
+        return
     await talk.argued(await talk.place(), message.text, reply_to=_reply_to(message))
 
 
@@ -176,13 +212,15 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
     replied = message.reply_to_message
     if message.chat.type not in GROUP_TYPES or replied is None or message.from_user is None:
         return False
-    if replied.from_user is None or replied.from_user.id != bot.id:
+    if not _from_bot(replied, bot):
         return False
     owner = _mentioned(replied.entities or [])
     if owner is None or owner == message.from_user.id:
         return False
     theirs = Place.from_data(await state.storage.get_data(dataclasses.replace(state.key, user_id=owner)))
-    return replied.message_id == theirs.message_id or replied.message_id in theirs.asked
+    return replied.message_id in theirs.asked or theirs.answers_current(
+        replied.message_id, from_bot_to_this_person=True
+    )
 
 
 async def someone_elses_question(message: Message) -> None:
@@ -201,6 +239,17 @@ def _mentioned(entities: list[MessageEntity]) -> int | None:
 
 
 # ---- buttons -------------------------------------------------------------------------------------------------
+async def _replayed_tap(query: CallbackQuery, principal: Principal | None, data: dict[str, Any]) -> bool:
+    """True if this very tap was acted on already (delivered again after a crash): what it led to is sent if
+    it may not have gone, and the tap is answered."""
+    if principal is None or not isinstance(query.message, Message):
+        return False
+    if not await _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query)).replayed():
+        return False
+    await query.answer()
+    return True
+
+
 async def _tapped_place(query: CallbackQuery, state: FSMContext, raw_state: str | None) -> Place | None:
     """The tapper's place if the button is on the message waiting for them; else they are told, and None."""
     place = Place.from_data(await state.get_data())
@@ -217,13 +266,15 @@ async def _tapped_place(query: CallbackQuery, state: FSMContext, raw_state: str 
 async def picked(query: CallbackQuery, callback_data: FormPick, principal: Principal | None, **data: Any) -> None:
     """A choice under a question, or a project from the list."""
     state: FSMContext = data["state"]
+    if await _replayed_tap(query, principal, data):
+        return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     if principal is None or not 0 <= callback_data.i < len(place.options) or not isinstance(query.message, Message):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    talk = _talk(query.message.chat, query.from_user, principal, data)
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
     value = place.options[callback_data.i]
     current = data.get("raw_state")
     if current == FormFlow.choosing.state:
@@ -239,8 +290,10 @@ async def picked(query: CallbackQuery, callback_data: FormPick, principal: Princ
 async def edit_field(query: CallbackQuery, callback_data: FormEdit, principal: Principal | None, **data: Any) -> None:
     """A field tapped on the review card: ask it, then back to the card."""
     state: FSMContext = data["state"]
+    if await _replayed_tap(query, principal, data):
+        return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     reviewing = data.get("raw_state") == FormFlow.reviewing.state
     if (
@@ -251,22 +304,25 @@ async def edit_field(query: CallbackQuery, callback_data: FormEdit, principal: P
     ):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    await _talk(query.message.chat, query.from_user, principal, data).edit(place, FORM_FIELDS[callback_data.f].name)
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
+    await talk.edit(place, FORM_FIELDS[callback_data.f].name)
     await query.answer()
 
 
 async def acted(query: CallbackQuery, callback_data: FormAct, principal: Principal | None, **data: Any) -> None:
     """Skip, submit, confirm, 论证已完成, back to the card, or pause."""
     state: FSMContext = data["state"]
+    if await _replayed_tap(query, principal, data):
+        return
     place = await _tapped_place(query, state, data.get("raw_state"))
-    if place is None:
+    if place is None or await refused_off_message(query):
         return
     current = data.get("raw_state")
     allowed = _ACTIONS_IN.get(current, frozenset())
     if principal is None or callback_data.a not in allowed or not isinstance(query.message, Message):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    talk = _talk(query.message.chat, query.from_user, principal, data)
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
     action = callback_data.a
     if action is FormAction.SKIP:
         await talk.skip(place)

@@ -30,7 +30,8 @@ from bot.keyboards.invites import (
     units_keyboard,
 )
 from bot.render import render
-from bot.texts import error_text, role_label
+from bot.taps import in_own_private_chat, refused_off_message
+from bot.texts import NAME_SHOWN, alert, error_text, quote, role_label
 from domain.directory import Directory, Role, RoleKind
 from domain.errors import DomainError
 from domain.invites import InviteInvalid
@@ -74,6 +75,11 @@ async def navigate(
     if not _is_admin(principal) or not isinstance(query.message, Message):
         await query.answer(_("invite.admins_only"), show_alert=True)
         return
+    if not in_own_private_chat(query):  # an invite shown in a group could be redeemed by any member
+        await query.answer(_("invite.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
+        return
     assert principal is not None
     pick = callback_data
     kind = next((k for k in RoleKind if k.value == pick.kind), None)
@@ -96,7 +102,7 @@ async def navigate(
             db, directory, admin_id=principal.person_id, role=role, replaces_holder=replaces, now=now, ttl=invite_ttl
         )
     except DomainError as refused:  # e.g. the admin lost the role a moment ago, or the directory changed
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     me = await bot.me()
     card = render(
@@ -169,7 +175,7 @@ async def redeem(
         return
     roles = await held_roles(db, assignment.person_id)
     lines = "\n".join(f"• {escape(role_label(r, directory))}" for r in sorted(roles))
-    await message.answer(_("invite.redeemed").format(name=escape(user.full_name), roles=lines))
+    await message.answer(_("invite.redeemed").format(name=quote(user.full_name, NAME_SHOWN), roles=lines))
 
 
 def router() -> Router:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -11,6 +9,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import LANGUAGES
 from bot.keyboards import LanguageChoice, language_keyboard
+from bot.taps import refused_off_message
+from bot.texts import NAME_SHOWN, quote
 from services.people import register_person
 from storage.uow import Database
 from zhikong.clock import Clock
@@ -23,10 +23,12 @@ async def offer_languages(message: Message) -> None:
 async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, db: Database, clock: Clock) -> None:
     # The choice belongs to whoever tapped, even on a button someone else asked for in a group.
     user = query.from_user
+    if await refused_off_message(query):
+        return
     await register_person(
         db, display_name=user.full_name, telegram_user_id=user.id, language=callback_data.language, now=clock.now()
     )
-    confirmation = _("language.chosen", locale=callback_data.language).format(name=html.escape(user.full_name))
+    confirmation = _("language.chosen", locale=callback_data.language).format(name=quote(user.full_name, NAME_SHOWN))
     await query.answer(confirmation)
     if isinstance(query.message, Message) and query.message.chat.type == "private":
         await query.message.edit_text(confirmation)

@@ -6,7 +6,6 @@ Buttons carry an office code or a report id only; who may use them is read from 
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from aiogram import F, Router
@@ -18,6 +17,8 @@ from bot.flows.liaison import Draft, LiaisonFlow, month_text, office_name, repor
 from bot.flows.liaison_talk import LiaisonTalk
 from bot.keyboards.liaison import ReportTap, TalkAct, TalkAction, VisitTap, offices_keyboard
 from bot.render import render
+from bot.taps import in_own_private_chat, refused_off_message
+from bot.texts import NAME_SHOWN, TITLE_SHOWN, quote
 from domain.calendar import SHANGHAI
 from domain.directory import Directory
 from domain.liaison import ReportQuestion, contact_leader
@@ -50,7 +51,7 @@ def _bound(principal: Principal | None) -> Principal | None:
 async def _unbound(message: Message) -> None:
     user = message.from_user
     assert user is not None
-    await message.answer(_("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id))
+    await message.answer(_("start.unbound").format(name=quote(user.full_name, NAME_SHOWN), telegram_id=user.id))
 
 
 # ---- the monthly report -------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ async def _start_report(chat_id: int, principal: Principal, data: dict[str, Any]
         assert done.submitted is not None
         title = report_title(data["directory"], done.office, done.cycle.month)
         day = done.submitted.submitted_at.astimezone(SHANGHAI).date().isoformat()
-        return _("liaison.report_done").format(title=html.escape(title), day=day)
+        return _("liaison.report_done").format(title=quote(title, TITLE_SHOWN), day=day)
     await _talk(chat_id, principal, data).start(Draft.report(owed[0].office, owed[0].cycle.month))
     return None
 
@@ -95,6 +96,11 @@ async def report_tapped(
     bound = _bound(principal)
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if not in_own_private_chat(query):  # the 联络处's prompts and reminders go to private chats only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     refusal = await _start_report(query.message.chat.id, bound, data, callback_data.o)
     await query.answer(refusal or None, show_alert=bool(refusal))
@@ -126,6 +132,9 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
     if bound is None or not isinstance(query.message, Message):
         await query.answer(_("liaison.not_your_button"), show_alert=True)
         return
+    if not in_own_private_chat(query):
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
     if callback_data.r:
         report = await uc.report_to_follow(data["db"], person_id=bound.person_id, report_id=callback_data.r)
         draft = Draft.visit(report.office, report.id or 0)
@@ -133,6 +142,8 @@ async def visit_tapped(query: CallbackQuery, callback_data: VisitTap, principal:
         draft = Draft.visit(callback_data.o)
     else:
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     await _talk(query.message.chat.id, bound, data).start(draft)
     await query.answer()
@@ -187,6 +198,8 @@ async def talk_act(query: CallbackQuery, callback_data: TalkAct, principal: Prin
     draft = await talk.draft()
     if draft is None or draft.message_id != message.message_id:
         await query.answer(_("liaison.not_your_button"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     await query.answer()
     action = callback_data.a

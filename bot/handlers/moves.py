@@ -22,6 +22,7 @@ from bot.flows.moves_talk import MoveTalk, offered_moves
 from bot.handlers.approvals import GROUP_TYPES, talk_for
 from bot.keyboards.moves import MEETING_MOVES, DraftAct, DraftAction, MemberToggle, MoveTap, moves_keyboard
 from bot.render import render
+from bot.taps import in_chat_of, refused_off_message
 from domain.directory import Directory
 from domain.lifecycle import TRANSITIONS, Move
 from domain.project import Principal, Project
@@ -88,6 +89,10 @@ async def move_tapped(query: CallbackQuery, callback_data: MoveTap, principal: P
         return
     project = await uc.get_project(data["db"], callback_data.p)
     move, choice = callback_data.m, callback_data.v
+    # A project's buttons are offered in its group (/status) and in private (/todo), nowhere else.
+    if not in_chat_of(query, project.group_chat_id):
+        await query.answer(_("taps.wrong_chat"), show_alert=True)
+        return
     if move not in offered_moves(project, principal):
         stale = project.stage not in TRANSITIONS[move].sources
         await query.answer(_("moves.stale") if stale else _("moves.not_yours"), show_alert=True)
@@ -98,6 +103,12 @@ async def move_tapped(query: CallbackQuery, callback_data: MoveTap, principal: P
     if move in (Move.RECORD_DEPARTMENT_OPINION, Move.RECORD_JOINT_REVIEW):
         choice = _opinion_unit(project, principal, move)
     assert project.id is not None
+    if await refused_off_message(query):
+        return
+    talk = talk_for(message, query.from_user, principal, data)
+    if await talk.is_started(move, project_id=project.id, choice=choice, origin=message.message_id):
+        await query.answer(_("taps.already_started"), show_alert=True)
+        return
     draft = Draft(
         move=move,
         project_id=project.id,
@@ -106,7 +117,7 @@ async def move_tapped(query: CallbackQuery, callback_data: MoveTap, principal: P
         choice=choice,
         pending=questions_for(move),
     )
-    await talk_for(message, query.from_user, principal, data).start(draft)
+    await talk.start(draft)
     await query.answer()
 
 
@@ -127,7 +138,7 @@ async def _own_draft(
         talk = talk_for(message, query.from_user, principal, data)
         draft = await talk.draft()
         if draft is not None and message.message_id in (draft.origin_id, draft.question_id):
-            return talk, draft
+            return None if await refused_off_message(query) else (talk, draft)
     await query.answer(_("moves.not_your_draft"), show_alert=True)
     return None
 

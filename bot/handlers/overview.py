@@ -20,6 +20,7 @@ from bot.keyboards.moves import moves_keyboard
 from bot.keyboards.overview import Picking, ProjectsView, list_keyboard, stage_keyboard, unit_keyboard
 from bot.render import render
 from bot.step_texts import step_label
+from bot.taps import in_own_private_chat, refused_off_message
 from bot.texts import role_label
 from domain.directory import Directory, UnknownUnit
 from domain.lifecycle import Move, Stage
@@ -130,6 +131,11 @@ async def projects_view(
     message = query.message
     if principal is None or not oversees_all_projects(principal) or not isinstance(message, Message):
         await query.answer(_("projects.not_allowed"), show_alert=True)
+        return
+    if not in_own_private_chat(query):  # the list of every project is shown in private only
+        await query.answer(_("taps.private_only"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     view = callback_data
     if (view.u and view.u not in {u.code for u in directory.landing_units()}) or (view.s and view.s not in set(Stage)):

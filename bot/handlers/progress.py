@@ -22,7 +22,8 @@ from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
-from bot.texts import error_text
+from bot.taps import in_chat_of, refused_off_message
+from bot.texts import alert, error_text
 from domain.progress import NotLandingUnit, UpdateNotOpen
 from domain.project import Principal
 from services import progress as uc
@@ -82,10 +83,17 @@ async def start_tapped(
     if principal is None or not principal.roles or not isinstance(message, Message):
         await query.answer(_("progress.unbound"), show_alert=True)
         return
+    # The prompt reaches the project's group, or its unit's people in private: a press elsewhere is forged.
+    project = await projects_uc.get_project(data["db"], callback_data.p)
+    if not in_chat_of(query, project.group_chat_id):
+        await query.answer(_("taps.wrong_chat"), show_alert=True)
+        return
+    if await refused_off_message(query):
+        return
     try:
         await _talk(message, query.from_user, principal, data).start(callback_data.p)
     except (NotLandingUnit, UpdateNotOpen) as refused:
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     await query.answer()
 
@@ -103,7 +111,7 @@ async def project_picked(
     try:
         await talk.start(draft.options[callback_data.i])
     except (NotLandingUnit, UpdateNotOpen) as refused:
-        await query.answer(error_text(refused), show_alert=True)
+        await query.answer(alert(error_text(refused)), show_alert=True)
         return
     await query.answer()
 
@@ -120,7 +128,7 @@ async def _own_draft(
         draft = await talk.draft()
         current = await talk.state.get_state()
         if draft is not None and message.message_id == draft.question_id and current in {s.state for s in states}:
-            return talk, draft
+            return None if await refused_off_message(query) else (talk, draft)
     await query.answer(_("progress.not_your_button"), show_alert=True)
     return None
 

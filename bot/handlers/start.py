@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
@@ -11,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.help import help_keys
 from bot.i18n import language_of
-from bot.texts import roles_list
+from bot.texts import NAME_SHOWN, quote, roles_list
 from domain.directory import Directory
 from domain.people import Person
 from domain.project import Principal
@@ -33,10 +31,10 @@ async def start(
     language = person.language if person else language_of(user.language_code)
     await register_person(db, display_name=user.full_name, telegram_user_id=user.id, language=language, now=clock.now())
     if principal is None or not principal.roles:
-        await message.answer(_("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id))
+        await message.answer(_("start.unbound").format(name=quote(user.full_name, NAME_SHOWN), telegram_id=user.id))
         return
     roles = roles_list(principal.roles, directory)
-    await message.answer(_("start.welcome").format(name=html.escape(user.full_name), roles=roles))
+    await message.answer(_("start.welcome").format(name=quote(user.full_name, NAME_SHOWN), roles=roles))
 
 
 async def whoami(message: Message, principal: Principal | None, directory: Directory) -> None:

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.render import render
 from bot.targets_input import BadInput, TargetRequest, read_request
+from bot.texts import quote
 from domain.assessment import UnitAssessment
 from domain.directory import Directory, UnknownUnit
 from domain.project import Principal
@@ -27,7 +28,8 @@ from services import targets as uc
 from storage.uow import Database
 from zhikong.clock import Clock
 
-ASSESSED_YEAR = re.compile(r"^(\d{4})(?:年度?)?$")  # "/assessment 2026" or "/assessment 2026年"
+ASSESSED_YEAR = re.compile(r"^([0-9]{4})(?:年度?)?$")  # "/assessment 2026" or "/assessment 2026年"
+ASSESSED_YEARS = range(2000, 2100)  # wide, and every day of each is a date the calendar can hold
 
 
 def shown(indicator: Indicator, amount: Decimal) -> str:
@@ -121,9 +123,9 @@ async def targets_command(
     try:
         request = read_request(command.args, directory, today)
     except BadInput as bad:
-        params = dict(bad.params)
-        if "indicator" in params:
-            params["indicator"] = indicator_label(Indicator(params["indicator"]))
+        params: dict[str, object] = {key: quote(value) for key, value in bad.params.items()}
+        if "indicator" in bad.params:
+            params["indicator"] = quote(indicator_label(Indicator(bad.params["indicator"])))
         await message.answer(_(bad.key).format(**params) + "\n" + _("targets.usage_short"))
         return
     done = await _change(request, db, directory, person, now) if request.indicator is not None else ""
@@ -202,8 +204,8 @@ async def assessment_command(
     year = uc.today_of(now).year
     if command.args and command.args.strip():
         found = ASSESSED_YEAR.match(command.args.strip())
-        if found is None:
-            await message.answer(_("assessment.bad_year").format(text=command.args.strip()))
+        if found is None or int(found[1]) not in ASSESSED_YEARS:
+            await message.answer(_("assessment.bad_year").format(text=quote(command.args.strip())))
             return
         year = int(found[1])
     rows = await assessment_uc.assessment(db, directory, scoring, person_id=person.person_id, year=year, now=now)

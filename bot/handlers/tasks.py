@@ -19,6 +19,7 @@ from bot.flows.tasks_talk import TaskTalk
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.tasks import TalkAction, TaskTalkTap, TaskTap, task_keyboard
 from bot.notices_tasks import task_card
+from bot.taps import in_own_private_chat, refused_off_message
 from domain.calendar import SHANGHAI
 from domain.project import Principal
 from domain.tasks import (
@@ -96,9 +97,14 @@ async def step_tapped(query: CallbackQuery, callback_data: TaskTap, principal: P
     else:
         request = await uc.get_task(db, ident)
         offered = request.moves_for(someone)
+    if not await _in_its_chat(query, message, db, request.project_id):
+        await query.answer(_("taps.wrong_chat"), show_alert=True)
+        return
     if move not in offered:
         mine = parties_of(someone, item) & TASK_TRANSITIONS[move].parties
         await query.answer(_("tasks.stale") if mine else _("tasks.not_yours"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     talk = talk_for(message, query.from_user, someone, data)
     if move is TaskMove.PREPARE:
@@ -108,6 +114,14 @@ async def step_tapped(query: CallbackQuery, callback_data: TaskTap, principal: P
     else:
         await _at_once(talk, move, request, item, message.message_id)
     await query.answer()
+
+
+async def _in_its_chat(query: CallbackQuery, message: Message, db: Any, project_id: int | None) -> bool:
+    """A 交办单's buttons reach people in private, and its project's group: nowhere else."""
+    if in_own_private_chat(query):
+        return True
+    bound = await projects_uc.project_of_group(db, chat_id=message.chat.id) if project_id is not None else None
+    return bound is not None and bound.id == project_id
 
 
 async def _at_once(talk: TaskTalk, move: TaskMove, request: TaskRequest, item: TaskItem | None, origin: int) -> None:
@@ -158,6 +172,8 @@ async def talk_tapped(
     draft = await talk.draft() if talk else None
     if talk is None or draft is None or not isinstance(message, Message) or message.message_id != draft.question_id:
         await query.answer(_("tasks.not_your_draft"), show_alert=True)
+        return
+    if await refused_off_message(query):
         return
     state, action = await talk.state.get_state(), callback_data.a
     if action is TalkAction.CANCEL:

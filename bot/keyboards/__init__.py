@@ -11,10 +11,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import LANGUAGES
+from bot.keyboards.ids import Code
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
-    language: str
+    language: Code
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -6,12 +6,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
+from bot.keyboards.ids import Id
+
 # Long project names would crowd the button; the list above it names the project in full.
 _NAME_SHOWN = 12
 
 
 class Urge(CallbackData, prefix="urge"):
-    step: int
+    step: Id
 
 
 def urge_button(step_id: int, number: int, project_name: str) -> InlineKeyboardButton:

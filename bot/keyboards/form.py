@@ -10,6 +10,8 @@ from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Index
+
 # Telegram shows at most 64 characters of placeholder.
 PLACEHOLDER_MAX = 64
 # Long labels wrap badly on phones: such buttons get a row of their own.
@@ -28,13 +30,13 @@ class FormAction(StrEnum):
 class FormPick(CallbackData, prefix="fp"):
     """The i-th option of the question (or project list) the button is under."""
 
-    i: int
+    i: Index
 
 
 class FormEdit(CallbackData, prefix="fe"):
     """Edit the field with this index in FORM_FIELDS."""
 
-    f: int
+    f: Index
 
 
 class FormAct(CallbackData, prefix="fa"):

@@ -7,16 +7,17 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Code, Id
 from domain.directory import Directory
 from domain.project import Project
 
 
 class BindProject(CallbackData, prefix="bind"):
-    project_id: int
+    project_id: Id
 
 
 class NewProject(CallbackData, prefix="newp"):
-    unit: str  # a landing unit's code; "" asks which unit first
+    unit: Code  # a landing unit's code; "" asks which unit first
 
 
 def binding_keyboard(projects: list[Project], can_open_new: bool) -> InlineKeyboardMarkup:

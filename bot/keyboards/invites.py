@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Code, Index
 from domain.directory import Directory, RoleKind, Unit, UnitKind, scope_kinds
 
 PAGE_SIZE = 10
@@ -39,11 +40,11 @@ class Mode(StrEnum):
 class InvitePick(CallbackData, prefix="inv"):
     """Where the admin is: each field filled is one step taken; the empty ones are still to choose."""
 
-    kind: str = ""  # RoleKind value
-    group: str = ""  # index into UnitKind
-    unit: str = ""  # unit_token of the unit
-    page: int = 0
-    mode: str = ""  # Mode value
+    kind: Code = ""  # RoleKind value
+    group: Code = ""  # index into UnitKind
+    unit: Code = ""  # unit_token of the unit
+    page: Index = 0
+    mode: Code = ""  # Mode value
 
 
 def unit_token(unit: Unit) -> str:

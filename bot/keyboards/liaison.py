@@ -14,14 +14,16 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Code, OptionalId
+
 
 class ReportTap(CallbackData, prefix="lr"):
-    o: str  # the office whose report to write
+    o: Code  # the office whose report to write
 
 
 class VisitTap(CallbackData, prefix="lv"):
-    o: str = ""  # the office whose lead was followed (from a gap reminder or the office picker)
-    r: int = 0  # the report whose lead was followed (from the report itself)
+    o: Code = ""  # the office whose lead was followed (from a gap reminder or the office picker)
+    r: OptionalId = 0  # the report whose lead was followed (from the report itself)
 
 
 class TalkAction(StrEnum):

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.flows.moves import NOT_BUTTONS
+from bot.keyboards.ids import Code, Id
 from domain.lifecycle import Move
 from domain.records import ApprovalStep, Decision, Outcome
 
@@ -22,14 +23,14 @@ MEETING_MOVES = (Move.RECORD_SCREENING, Move.RECORD_LEADING_GROUP_REVIEW)
 
 
 class StepDecision(CallbackData, prefix="sd"):
-    step: int
+    step: Id
     d: Decision
 
 
 class MoveTap(CallbackData, prefix="mv"):
-    p: int  # project id
+    p: Id  # project id
     m: Move
-    v: str = ""  # the outcome of a meeting move
+    v: Code = ""  # the outcome of a meeting move
 
 
 class DraftAction(StrEnum):
@@ -43,7 +44,7 @@ class DraftAct(CallbackData, prefix="da"):
 
 
 class MemberToggle(CallbackData, prefix="tf"):
-    u: str  # a department's unit code
+    u: Code  # a department's unit code
 
 
 def decision_label(decision: Decision, *, meeting: bool) -> str:

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Code, OptionalId
 from domain.lifecycle import Stage
 
 
@@ -20,9 +21,9 @@ class Picking(StrEnum):
 
 
 class ProjectsView(CallbackData, prefix="pv"):
-    u: str = ""  # landing unit code, "" for every unit
-    s: str = ""  # stage, "" for every stage
-    p: int = 0  # page, 0-based
+    u: Code = ""  # landing unit code, "" for every unit
+    s: Code = ""  # stage, "" for every stage
+    p: OptionalId = 0  # page, 0-based
     k: Picking = Picking.NOTHING
 
 

@@ -11,15 +11,17 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.ids import Id, Index
+
 
 class ProgressStart(CallbackData, prefix="pg"):
-    p: int  # project id
+    p: Id  # project id
 
 
 class ProgressPick(CallbackData, prefix="pp"):
     """The i-th project of the list offered to this person."""
 
-    i: int
+    i: Index
 
 
 class ProgressStage(CallbackData, prefix="ps"):

@@ -13,12 +13,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.keyboards.ids import Id
 from domain.tasks import TaskMove
 
 
 class TaskTap(CallbackData, prefix="tk"):
     m: TaskMove
-    i: int  # the 交办单's id; an item's id for complete_item and criticize
+    i: Id  # the 交办单's id; an item's id for complete_item and criticize
 
 
 class TalkAction(StrEnum):

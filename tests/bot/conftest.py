@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import Application, build, make_bot
 from bot.limited import limit_requests
+from bot.polling import Poller
 from bot.ratelimit import RateLimiter, SendingLimits
 from domain.directory import Role
 from sandbox.fake import FakeTelegram
@@ -28,6 +29,7 @@ class World:
     telegram: FakeTelegram
     app: Application
     clock: MovableClock
+    poller: Poller
 
     async def person(self, name: str, *roles: Role, user_id: int | None = None, language: str = "zh-hans") -> Person:
         """Someone on Telegram; with roles, also bound in the database as an admin would have done."""
@@ -88,8 +90,8 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     # This fake has no flood control, so pacing would only make the stories wait; test_limited covers it.
     share_limiter(app, RateLimiter(SendingLimits.unlimited()))
     try:
-        async with polling(telegram, app.dispatcher, app.bot):
-            yield World(telegram, app, clock)
+        async with polling(telegram, app.dispatcher, app.bot) as poller:
+            yield World(telegram, app, clock, poller)
     finally:
         await app.bot.session.close()
         await app.db.dispose()

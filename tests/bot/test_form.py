@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -233,7 +232,8 @@ async def test_a_restart_in_the_middle_of_the_form_loses_no_answer(world: World)
     await cadre.says(group, "/form")
     pending = await reply(cadre, group, "13805791234")
     assert asks(pending, "社会职务及企业荣誉")
-    await world.app.dispatcher.stop_polling()  # the new bot's getUpdates ends any poll still open, as Telegram does
+    world.poller.stop()  # the bot goes down; another one, on the same database, takes over
+    await wait_until(lambda: world.poller.in_flight == 0 and world.telegram.core.updates.active_polls == 0)
     database_url = f"sqlite:///{world.app.db.engine.url.database}"
     settings = Settings(database_url=database_url, bot_token=None, redis_url=None)
     again = await build(settings, world.app.clock, bot=world.app.bot)
@@ -244,22 +244,8 @@ async def test_a_restart_in_the_middle_of_the_form_loses_no_answer(world: World)
             assert asks(latest(group), "经营企业名称")
     finally:
         await again.db.dispose()
-        await restart_polling(world)
     form = await form_of(world, project_id)
     assert (form.investor_phone, form.investor_social_roles, form.company_name) == ("13805791234", None, None)
-
-
-async def restart_polling(world: World) -> None:
-    """Polling as the `world` fixture left it, so that it can stop it at the end."""
-    task = asyncio.create_task(
-        world.app.dispatcher.start_polling(world.app.bot, handle_signals=False, polling_timeout=10)
-    )
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-    await wait_until(lambda: world.telegram.core.updates.active_polls > 0)
-
-
-_background: set[asyncio.Task[None]] = set()
 
 
 def test_every_choice_actor_and_action_of_the_form_has_words_in_both_languages() -> None:

@@ -53,8 +53,8 @@ async def running(tmp_path: Path, telegram: FakeTelegram, limiter: RateLimiter |
     if limiter is not None:
         share_limiter(app, limiter)
     try:
-        async with polling(telegram, app.dispatcher, app.bot):
-            yield World(telegram, app, clock)
+        async with polling(telegram, app.dispatcher, app.bot) as poller:
+            yield World(telegram, app, clock, poller)
     finally:
         await app.bot.session.close()
         await app.db.dispose()

@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.utils.backoff import BackoffConfig
 from aiohttp import web
 
+from bot.polling import Poller
 from sandbox import FakeTelegram
 
 FAST_BACKOFF = BackoffConfig(min_delay=0.05, max_delay=0.2, factor=1.5, jitter=0.0)
@@ -26,17 +27,17 @@ async def wait_until(condition: Callable[[], bool], *, within: float = 5.0) -> N
 
 
 @contextlib.asynccontextmanager
-async def polling(tg: FakeTelegram, dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
-    """Runs `dp` polling the fake through `bot` until the block ends; settle() tracks its handlers."""
+async def polling(tg: FakeTelegram, dp: Dispatcher, bot: Bot) -> AsyncIterator[Poller]:
+    """Runs `dp` polling the fake through `bot` as the bot does, until the block ends; settle() tracks its
+    handlers."""
     tg.watch(dp)
-    task = asyncio.create_task(
-        dp.start_polling(bot, handle_signals=False, polling_timeout=10, backoff_config=FAST_BACKOFF)
-    )
-    await wait_until(lambda: tg.core.updates.active_polls > 0)
+    poller = Poller(dp, bot, polling_timeout=10, backoff=FAST_BACKOFF)
+    task = asyncio.create_task(poller.run())
+    await wait_until(lambda: tg.core.updates.active_polls > 0 or task.done())
     try:
-        yield
+        yield poller
     finally:
-        await dp.stop_polling()
+        poller.stop()
         await task
 
 
