@@ -152,11 +152,17 @@ def any_request_but_polling() -> KillPoint:
     return lambda method, _params, _answer: method.lower() != "getupdates"
 
 
-async def wait_for_bot(telegram: FakeTelegram, bot: BotProcess, *, listening: Callable[[], bool]) -> None:
-    """Until the bot process listens (polls or has set its webhook); fails with its output if it died."""
+async def wait_for_bot(
+    telegram: FakeTelegram, bot: BotProcess, *, listening: Callable[[], bool], killed: Callable[[], bool]
+) -> bool:
+    """Until the bot process listens (polls or has set its webhook): True then, False if `killed()` says the test
+    killed it meanwhile; fails with its output if it died on its own."""
     try:
         await wait_until(lambda: listening() or not bot.alive, within=START_TIMEOUT)
     except TimeoutError:
         raise AssertionError(f"the bot did not start within {START_TIMEOUT}s:\n{bot.output()[-3000:]}") from None
-    if not bot.alive:
-        raise AssertionError(f"the bot exited at start-up:\n{bot.output()[-3000:]}")
+    if bot.alive:
+        return True
+    if killed():
+        return False
+    raise AssertionError(f"the bot exited at start-up:\n{bot.output()[-3000:]}")

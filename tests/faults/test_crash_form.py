@@ -58,11 +58,12 @@ class Rig:
 
     async def start_bot(self) -> None:
         method = "setWebhook" if self.mode == "webhook" else "getUpdates"
-        before = len(self.telegram.calls(method))
+        before, kills = len(self.telegram.calls(method)), self.switch.kills
         self.started = False
         self.bot.start()
-        await wait_for_bot(self.telegram, self.bot, listening=self.listening(before))
-        self.started = True
+        # A kill point may strike during start-up too: answer_to() then starts it again.
+        killed = lambda: self.switch.kills > kills  # noqa: E731 - read once the wait is over
+        self.started = await wait_for_bot(self.telegram, self.bot, listening=self.listening(before), killed=killed)
 
     def up(self) -> bool:
         """The bot runs and listens since its latest start."""
