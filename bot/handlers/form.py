@@ -57,11 +57,20 @@ def _of_tap(query: CallbackQuery) -> str:
     return f"c{query.id}"
 
 
-async def _talk_for(message: Message, principal: Principal, data: dict[str, Any]) -> FormTalk | None:
-    """The conversation this message belongs to, or None if the message was acted on already (then whatever
-    it led to that may not have gone is sent again)."""
-    talk = _talk(message.chat, _sender(message), principal, data, taking=_of_message(message))
-    return None if await talk.replayed() else talk
+def _talk_for(message: Message, principal: Principal, data: dict[str, Any]) -> FormTalk:
+    return _talk(message.chat, _sender(message), principal, data, taking=_of_message(message))
+
+
+# ---- the same message again ----------------------------------------------------------------------------------
+async def taken_before(message: Message, state: FSMContext) -> bool:
+    """A message the form has acted on already, delivered again (a crash came before it was recorded as handled),
+    whatever state the conversation has moved to since."""
+    return Place.from_data(await state.get_data()).taken == _of_message(message)
+
+
+async def taken_again(message: Message, principal: Principal, **data: Any) -> None:
+    """Send what it led to if that may not have gone; take nothing twice."""
+    await _talk_for(message, principal, data).replayed()
 
 
 def _reply_to(message: Message) -> int | None:
@@ -91,8 +100,6 @@ async def _open(
         )
         return
     talk = _talk(message.chat, user, principal, data | {"db": db}, taking=_of_message(message))
-    if await talk.replayed():
-        return
     if message.chat.type in GROUP_TYPES:
         project = await uc.project_of_group(db, chat_id=message.chat.id)
         if project is None or project.id is None:
@@ -115,8 +122,7 @@ async def _open(
 
 async def in_form_review(message: Message, principal: Principal, **data: Any) -> None:
     """/review during a question: the card of the form being filled in."""
-    if (talk := await _talk_for(message, principal, data)) is None:
-        return
+    talk = _talk_for(message, principal, data)
     place = await talk.place()
     assert place.project_id is not None
     await talk.review(await uc.get_project(talk.db, place.project_id), place, reply_to=_reply_to(message))
@@ -124,15 +130,13 @@ async def in_form_review(message: Message, principal: Principal, **data: Any) ->
 
 async def skip(message: Message, principal: Principal, **data: Any) -> None:
     """/skip: leave an optional field and go on (a required one is asked again)."""
-    if (talk := await _talk_for(message, principal, data)) is None:
-        return
+    talk = _talk_for(message, principal, data)
     await talk.skip(await talk.place(), reply_to=_reply_to(message))
 
 
 async def back(message: Message, principal: Principal, **data: Any) -> None:
     """The previous question; from the date of the 论证, back to the card."""
-    if (talk := await _talk_for(message, principal, data)) is None:
-        return
+    talk = _talk_for(message, principal, data)
     place = await talk.place()
     if data.get("raw_state") == FormFlow.arguing.state:
         assert place.project_id is not None
@@ -143,22 +147,19 @@ async def back(message: Message, principal: Principal, **data: Any) -> None:
 
 async def cancel(message: Message, principal: Principal, **data: Any) -> None:
     """/cancel: pause; the draft is in the database and /form resumes."""
-    if (talk := await _talk_for(message, principal, data)) is not None:
-        await talk.pause()
+    await _talk_for(message, principal, data).pause()
 
 
 # ---- answers -------------------------------------------------------------------------------------------------
 async def to_the_question(message: Message, state: FSMContext, bot: Bot) -> bool:
     """In private any message but a command; in a group a reply to the bot's message waiting for this person
-    (or to one a crash kept from being recorded), or the message already taken, come again."""
+    (or to one a crash kept from being recorded)."""
     if message.text is not None and message.text.startswith("/"):
         return False
     if message.chat.type not in GROUP_TYPES:
         return True
     place = Place.from_data(await state.get_data())
     replied = message.reply_to_message
-    if place.taken == _of_message(message):
-        return True
     if replied is None or message.from_user is None:
         return False
     to_them = _from_bot(replied, bot) and _mentioned(replied.entities or []) == message.from_user.id
@@ -170,14 +171,12 @@ def _from_bot(message: Message, bot: Bot) -> bool:
 
 
 async def answer_given(message: Message, principal: Principal, **data: Any) -> None:
-    if (talk := await _talk_for(message, principal, data)) is None:
-        return
+    talk = _talk_for(message, principal, data)
     await talk.answer(await talk.place(), message.text, reply_to=_reply_to(message))
 
 
 async def date_given(message: Message, principal: Principal, **data: Any) -> None:
-    if (talk := await _talk_for(message, principal, data)) is None:
-        return
+    talk = _talk_for(message, principal, data)
     await talk.argued(await talk.place(), message.text, reply_to=_reply_to(message))
 
 
@@ -363,6 +362,8 @@ def router() -> Router:
     person = F.from_user
     in_form = StateFilter(FormFlow)
     in_project = StateFilter(FormFlow.answering, FormFlow.arguing, FormFlow.reviewing, FormFlow.confirming)
+    # First: a message delivered again after a crash is not taken twice, whatever the conversation's state now.
+    router.message.register(taken_again, person, bound, taken_before)
     router.message.register(open_form, Command("form"), person)
     router.message.register(in_form_review, Command("review"), in_project, person, bound)
     router.message.register(open_review, Command("review"), person)
