@@ -97,7 +97,10 @@ class Poller:
 
     async def _fetch(self, allowed: list[str]) -> list[Update]:
         """The next updates, or [] after a failure (logged, then backed off) or when stopping."""
-        waiting = 0 if self._in_flight else self._timeout
+        # With updates in flight Telegram answers at once (they are still unconfirmed), so the wait asked for then
+        # is moot; it stays positive so that the request is a long poll like any other (the fake, for one, tells
+        # a listening bot by its long polls).
+        waiting = 1 if self._in_flight else self._timeout
         method = GetUpdates(offset=self._offset(), timeout=waiting, allowed_updates=allowed)
         request = asyncio.ensure_future(self._bot(method, request_timeout=int(self._bot.session.timeout + waiting)))
         stopping = asyncio.ensure_future(self._stopping.wait())
