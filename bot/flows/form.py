@@ -37,6 +37,7 @@ from typing import Any, Final
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.i18n import gettext as _
 
+from bot.flows.waiting import Waiting
 from domain.answers import AnswerError, read_answer
 from domain.directory import Directory, Unit, UnitKind, UnknownUnit
 from domain.form import FIELDS_BY_NAME, FORM_FIELDS, ApprovalForm, FieldKind, FieldSpec
@@ -57,34 +58,20 @@ ARGUED_ON: Final = FieldSpec("argued_on", FieldKind.DATE)
 # Fields that only mean something when land is supplied: the domain requires them exactly then.
 LAND_ONLY: Final = frozenset(s.name for s in FORM_FIELDS if s.required is FIELDS_BY_NAME["land_mu"].required)
 
-# Earlier questions remembered per person, to point a reply to an old one at the current one.
-ASKED_KEPT: Final = 20
-
 _INDEX: Final = {spec.name: i for i, spec in enumerate(FORM_FIELDS)}
 
 
 @dataclass
-class Place:
-    """Where one person stands in the form, in one chat (the FSM data; never the answers themselves).
-
-    It is saved before the message that depends on it is sent, with that message as `outgoing`, and again with
-    the message's id once it went: a crash in between leaves `outgoing` to send again and `since` to recognise a
-    reply to the copy that did reach the chat. `taken` names the last message or tap acted on, so the same update
-    handled again after a crash is not taken twice.
-    """
+class Place(Waiting):
+    """Where one person stands in the form, in one chat (the FSM data; never the answers themselves), and the
+    bot's message waiting for them (saved before it is sent: bot.flows.waiting)."""
 
     project_id: int | None = None
     field: str | None = None  # the field asked, or last asked
-    message_id: int | None = None  # the bot's message waiting for this person (None while it is being sent)
-    buttons: bool = False  # that message has inline buttons (taken off when the conversation moves on)
     editing: bool = False  # the field was opened from the review card: back to the card after it
     review: bool = False  # choosing a project for /review: its card, not its next question
     options: list[str] = dataclasses.field(default_factory=list)  # what the buttons stand for, by index
     skipped: list[str] = dataclasses.field(default_factory=list)  # optional fields the person chose to leave empty
-    asked: list[int] = dataclasses.field(default_factory=list)  # earlier questions to this person here
-    since: int = 0  # the newest of the bot's messages here before the waiting one was sent
-    taken: str = ""  # the last input acted on: "m<message id>" or "c<callback query id>"
-    outgoing: dict[str, Any] | None = None  # the message being sent: text, markup, reply_to
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Place:
@@ -94,38 +81,15 @@ class Place:
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
 
-    def sending(self, outgoing: dict[str, Any], *, buttons: bool) -> None:
-        """A message is about to go to this person; the one waiting before it becomes an old question."""
-        if self.message_id is not None:
-            self.asked = [*self.asked, self.message_id][-ASKED_KEPT:]
-            self.since = max(self.since, self.message_id)
-        self.message_id, self.buttons, self.outgoing = None, buttons, outgoing
-
-    def sent(self, message_id: int | None) -> None:
-        """The message went, as `message_id` (None when nothing waits on it: the conversation is over)."""
-        self.message_id, self.outgoing = message_id, None
-
-    def answers_current(self, replied_to: int, *, from_bot_to_this_person: bool) -> bool:
-        """Whether a reply to message `replied_to` answers what waits for this person now: the message waiting,
-        or one the bot sent them after `since` whose id a crash kept from being saved."""
-        if replied_to == self.message_id:
-            return True
-        return from_bot_to_this_person and replied_to > self.since and replied_to not in self.asked
-
     def for_project(self, project_id: int) -> Place:
-        """This place if it is in that project's form, else a fresh one there (keeping which messages were sent)."""
+        """This place if it is in that project's form, else a fresh one there (keeping what the bot sent)."""
         if self.project_id == project_id:
             return self
-        return dataclasses.replace(
-            Place(),
-            project_id=project_id,
-            message_id=self.message_id,
-            buttons=self.buttons,
-            asked=self.asked,
-            since=self.since,
-            taken=self.taken,
-            outgoing=self.outgoing,
-        )
+        return Place(**{name: getattr(self, name) for name in Waiting.__dataclass_fields__}, project_id=project_id)
+
+    def after(self) -> Place:
+        """A place in no project's form, keeping what the bot sent (the conversation is over)."""
+        return Place(**{name: getattr(self, name) for name in Waiting.__dataclass_fields__})
 
 
 def spec_of(name: str) -> FieldSpec:

@@ -11,18 +11,18 @@ import html
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, User
+from aiogram.types import Message, ReplyParameters, User
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.form import ARGUED_ON, FormFlow, Place, next_question, previous_question, read, spec_of
 from bot.flows.form_cards import question, review_card, route_card
+from bot.flows.waiting import Markup, Outgoing
 from bot.keyboards.form import projects_keyboard
 from bot.texts import error_text, quote
 from domain.answers import AnswerError, is_skip, read_answer
@@ -39,8 +39,6 @@ log = logging.getLogger(__name__)
 
 # Two people answering at the same moment may race on the project's version: an answer is simply tried again.
 SAVE_ATTEMPTS = 3
-
-Markup = InlineKeyboardMarkup | ForceReply
 
 
 @dataclass
@@ -252,7 +250,7 @@ class FormTalk:
             key = "form.submitted"
         # The place is kept (without a project) rather than cleared: it remembers this tap as taken.
         await self.post(
-            Place(asked=place.asked, since=place.since, message_id=place.message_id, buttons=place.buttons),
+            place.after(),
             None,
             _(key).format(name=html.escape(project.name)),
             None,
@@ -272,8 +270,7 @@ class FormTalk:
         of the conversation). The place is saved first, with the message as outgoing, so a crash before it
         reaches the chat sends it when the same update comes again; the old message's buttons go."""
         await self.close_buttons(place)
-        outgoing = {"text": text, "markup": _markup_data(markup), "reply_to": reply_to}
-        place.sending(outgoing, buttons=isinstance(markup, InlineKeyboardMarkup))
+        place.sending(Outgoing(text, markup, reply_to))
         await self.keep(state, place)
         await self._deliver(place, waits=state is not None)
 
@@ -290,9 +287,9 @@ class FormTalk:
         return True
 
     async def _deliver(self, place: Place, *, waits: bool) -> None:
-        outgoing = place.outgoing
+        outgoing = place.to_send()
         assert outgoing is not None
-        message = await self.send(outgoing["text"], _markup_of(outgoing["markup"]), outgoing["reply_to"])
+        message = await self.send(outgoing.text, outgoing.markup, outgoing.reply_to)
         place.sent(message.message_id if waits else None)
         await self.state.set_data(place.to_data())
 
@@ -314,18 +311,3 @@ class FormTalk:
             reply_markup=markup,
             reply_parameters=replying,
         )
-
-
-def _markup_data(markup: Markup | None) -> dict[str, Any] | None:
-    """The markup as the place keeps it (JSON), with its kind."""
-    if markup is None:
-        return None
-    kind = "inline" if isinstance(markup, InlineKeyboardMarkup) else "force_reply"
-    return {"kind": kind, "value": markup.model_dump(mode="json", exclude_none=True)}
-
-
-def _markup_of(data: dict[str, Any] | None) -> Markup | None:
-    if data is None:
-        return None
-    kind = InlineKeyboardMarkup if data["kind"] == "inline" else ForceReply
-    return kind.model_validate(data["value"])

@@ -27,11 +27,10 @@ from typing import Any, Final
 
 from aiogram.fsm.state import State, StatesGroup
 
+from bot.flows.waiting import Waiting
 from domain.progress import UpdateField
 
 DRAFT_KEY: Final = "progress_draft"
-# Earlier questions remembered per person, to tell a reply to an old one from a stranger's.
-ASKED_KEPT: Final = 20
 QUESTIONS: Final = tuple(UpdateField)
 
 
@@ -43,8 +42,9 @@ class ProgressFlow(StatesGroup):
 
 
 @dataclass
-class UpdateDraft:
-    """One person's update in progress in one chat."""
+class UpdateDraft(Waiting):
+    """One person's update in progress in one chat, and the bot's message waiting for them (saved before it is
+    sent: bot.flows.waiting)."""
 
     project_id: int = 0
     project_name: str = ""
@@ -53,19 +53,15 @@ class UpdateDraft:
     stage: str = ""  # the stage on record when the update began
     replaces: bool = False  # the month was updated already: submitting replaces it
     asking: str = ""  # the UpdateField asked while answering
-    question_id: int = 0  # the bot's message waiting for this person (question, buttons or card)
     stage_changed: bool = False
     funds: str = ""  # 元, as Decimal text
     progress: str = ""
     problems: str = ""
     options: list[int] = dataclasses.field(default_factory=list)  # the projects offered, by button index
-    asked: list[int] = dataclasses.field(default_factory=list)  # earlier messages to this person here
 
-    def waiting_on(self, message_id: int) -> None:
-        """The bot just sent `message_id` for this person; the one before becomes an old question."""
-        if self.question_id and self.question_id != message_id:
-            self.asked = [*self.asked, self.question_id][-ASKED_KEPT:]
-        self.question_id = message_id
+    def carried_over(self) -> dict[str, Any]:
+        """What a new draft in this chat keeps of this one: the bot's messages to the person."""
+        return {name: getattr(self, name) for name in Waiting.__dataclass_fields__}
 
     @property
     def field(self) -> UpdateField | None:

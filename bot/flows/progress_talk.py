@@ -21,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from markupsafe import Markup
 
 from bot.flows.progress import DRAFT_KEY, ProgressFlow, UpdateDraft
+from bot.flows.waiting import Outgoing
 from bot.keyboards.progress import projects_keyboard, review_keyboard, stage_keyboard
 from bot.notices_progress import funds_text, stage_text
 from bot.render import render
@@ -58,6 +59,7 @@ class UpdateTalk:
     rules: SupervisionRules
     scoring: ScoringRules
     clock: Clock
+    taking: str = ""  # the input acted on: "m<message id>" or "c<callback query id>" (bot.flows.waiting)
 
     # ---- the draft -------------------------------------------------------------------------------------------
     async def draft(self) -> UpdateDraft | None:
@@ -67,6 +69,7 @@ class UpdateTalk:
         return UpdateDraft.from_data(await self.state.get_data())
 
     async def _keep(self, flow: State, draft: UpdateDraft) -> None:
+        draft.taken = self.taking or draft.taken
         if await self.state.get_state() != flow.state:
             await self.state.set_state(flow)
         await self.state.update_data(draft.to_data())
@@ -83,10 +86,9 @@ class UpdateTalk:
         """Buttons of the projects owing an update (private chat)."""
         draft = await self.draft() or UpdateDraft()
         await self._take_buttons_off(draft)
-        draft = UpdateDraft(options=[p.id or 0 for p in projects], asked=draft.asked, question_id=draft.question_id)
-        message = await self._send(_("progress.choose_project"), projects_keyboard([p.name for p in projects]), None)
-        draft.waiting_on(message.message_id)
-        await self._keep(ProgressFlow.choosing, draft)
+        draft = UpdateDraft(options=[p.id or 0 for p in projects], **draft.carried_over())
+        keyboard = projects_keyboard([p.name for p in projects])
+        await self._post(ProgressFlow.choosing, draft, _("progress.choose_project"), keyboard, None)
 
     async def start(self, project_id: int, *, reply_to: int | None = None) -> None:
         """Begin (or begin again) the update of this project; refused by the use case unless this person is its
@@ -104,8 +106,7 @@ class UpdateTalk:
             due=slot.cycle.due.isoformat(),
             stage=slot.project.stage.value,
             replaces=slot.given is not None,
-            asked=old.asked if old else [],
-            question_id=old.question_id if old else 0,
+            **(old.carried_over() if old else {}),
         )
         await self.ask_stage(draft, reply_to=reply_to)
 
@@ -121,14 +122,12 @@ class UpdateTalk:
             question=Markup(_("progress.ask.stage").format(stage=html.escape(stage_text(draft.stage)))),
             how="",
         )
-        message = await self._send(text, stage_keyboard(), reply_to)
         draft.asking = ""
-        draft.waiting_on(message.message_id)
-        await self._keep(ProgressFlow.staging, draft)
+        await self._post(ProgressFlow.staging, draft, text, stage_keyboard(), reply_to)
 
     async def stage_given(self, draft: UpdateDraft, *, changed: bool) -> None:
         """没有变化 / 有变化; a change itself is recorded by its own move (/status), so they are told how."""
-        await self._edit_markup(draft.question_id, None)
+        await self._edit_markup(draft.message_id, None)
         draft.stage_changed = changed
         if changed:
             await self._send(_("progress.stage_moves"), None, None)
@@ -147,10 +146,9 @@ class UpdateTalk:
             how=_("progress.how.reply") if self.in_group else _("progress.how.private"),
         )
         placeholder = _("progress.placeholder." + field.value)
-        message = await self._send(text, ForceReply(selective=True, input_field_placeholder=placeholder), reply_to)
         draft.asking = field.value
-        draft.waiting_on(message.message_id)
-        await self._keep(ProgressFlow.answering, draft)
+        reply = ForceReply(selective=True, input_field_placeholder=placeholder)
+        await self._post(ProgressFlow.answering, draft, text, reply, reply_to)
 
     async def answer(self, draft: UpdateDraft, text: str | None, *, reply_to: int | None = None) -> None:
         """Read the answer to the question out; then the next question or the review card."""
@@ -190,14 +188,12 @@ class UpdateTalk:
             problems=draft.problems,
             replaces=draft.replaces,
         )
-        message = await self._send(text, review_keyboard(), reply_to)
         draft.asking = ""
-        draft.waiting_on(message.message_id)
-        await self._keep(ProgressFlow.reviewing, draft)
+        await self._post(ProgressFlow.reviewing, draft, text, review_keyboard(), reply_to)
 
     async def submit(self, draft: UpdateDraft) -> None:
         """提交: the use case checks everything again; the group gets the summary from the outbox."""
-        await self._edit_markup(draft.question_id, None)
+        await self._edit_markup(draft.message_id, None)
         try:
             given = await uc.submit_update(
                 self.db,
@@ -219,7 +215,7 @@ class UpdateTalk:
         )
 
     async def redo(self, draft: UpdateDraft) -> None:
-        await self._edit_markup(draft.question_id, None)
+        await self._edit_markup(draft.message_id, None)
         await self.ask_stage(draft)
 
     async def cancel(self, draft: UpdateDraft) -> None:
@@ -229,13 +225,40 @@ class UpdateTalk:
 
     # ---- sending ---------------------------------------------------------------------------------------------
     async def _take_buttons_off(self, draft: UpdateDraft) -> None:
-        if draft.question_id and draft.asking == "":
-            await self._edit_markup(draft.question_id, None)
+        if draft.asking == "":
+            await self._edit_markup(draft.message_id, None)
 
-    async def _edit_markup(self, message_id: int, markup: InlineKeyboardMarkup | None) -> None:
+    async def _edit_markup(self, message_id: int | None, markup: InlineKeyboardMarkup | None) -> None:
+        if message_id is None:  # the message was being sent when the bot stopped: none to edit
+            return
         # Already without buttons, deleted, or too old to edit: the conversation goes on regardless.
         with contextlib.suppress(TelegramBadRequest):
             await self.bot.edit_message_reply_markup(chat_id=self.chat_id, message_id=message_id, reply_markup=markup)
+
+    async def _post(
+        self, flow: State, draft: UpdateDraft, text: str, markup: Reply | None, reply_to: int | None
+    ) -> None:
+        """Send the message that now waits for this person; the draft is saved with it first (bot.flows.waiting)."""
+        draft.sending(Outgoing(text, markup, reply_to))
+        await self._keep(flow, draft)
+        await self._deliver(draft)
+
+    async def _deliver(self, draft: UpdateDraft) -> None:
+        outgoing = draft.to_send()
+        assert outgoing is not None
+        message = await self._send(outgoing.text, outgoing.markup, outgoing.reply_to)
+        draft.sent(message.message_id)
+        await self.state.update_data(draft.to_data())
+
+    async def replayed(self) -> bool:
+        """True if this message or tap was acted on already (the same update again, after a crash): the message
+        it led to is sent if it may not have gone, and nothing else is done."""
+        draft = await self.draft() if self.taking else None
+        if draft is None or draft.taken != self.taking:
+            return False
+        if draft.outgoing is not None:
+            await self._deliver(draft)
+        return True
 
     async def _send(self, text: str, markup: Reply | None, reply_to: int | None) -> Message:
         replying = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None

@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.form import FormFlow, Place
 from bot.flows.form_talk import FormTalk
+from bot.flows.waiting import input_of
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.form import FormAct, FormAction, FormEdit, FormPick
 from bot.taps import refused_off_message
@@ -49,23 +50,15 @@ def _talk(chat: Chat, user: User, principal: Principal, data: dict[str, Any], *,
     )
 
 
-def _of_message(message: Message) -> str:
-    return f"m{message.message_id}"
-
-
-def _of_tap(query: CallbackQuery) -> str:
-    return f"c{query.id}"
-
-
 def _talk_for(message: Message, principal: Principal, data: dict[str, Any]) -> FormTalk:
-    return _talk(message.chat, _sender(message), principal, data, taking=_of_message(message))
+    return _talk(message.chat, _sender(message), principal, data, taking=input_of(message))
 
 
 # ---- the same message again ----------------------------------------------------------------------------------
 async def taken_before(message: Message, state: FSMContext) -> bool:
     """A message the form has acted on already, delivered again (a crash came before it was recorded as handled),
     whatever state the conversation has moved to since."""
-    return Place.from_data(await state.get_data()).taken == _of_message(message)
+    return Place.from_data(await state.get_data()).taken == input_of(message)
 
 
 async def taken_again(message: Message, principal: Principal, **data: Any) -> None:
@@ -99,7 +92,7 @@ async def _open(
             _("start.unbound").format(name=html.escape(user.full_name), telegram_id=user.id), parse_mode=ParseMode.HTML
         )
         return
-    talk = _talk(message.chat, user, principal, data | {"db": db}, taking=_of_message(message))
+    talk = _talk(message.chat, user, principal, data | {"db": db}, taking=input_of(message))
     if message.chat.type in GROUP_TYPES:
         project = await uc.project_of_group(db, chat_id=message.chat.id)
         if project is None or project.id is None:
@@ -243,7 +236,7 @@ async def _replayed_tap(query: CallbackQuery, principal: Principal | None, data:
     it may not have gone, and the tap is answered."""
     if principal is None or not isinstance(query.message, Message):
         return False
-    if not await _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query)).replayed():
+    if not await _talk(query.message.chat, query.from_user, principal, data, taking=input_of(query)).replayed():
         return False
     await query.answer()
     return True
@@ -273,7 +266,7 @@ async def picked(query: CallbackQuery, callback_data: FormPick, principal: Princ
     if principal is None or not 0 <= callback_data.i < len(place.options) or not isinstance(query.message, Message):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=input_of(query))
     value = place.options[callback_data.i]
     current = data.get("raw_state")
     if current == FormFlow.choosing.state:
@@ -303,7 +296,7 @@ async def edit_field(query: CallbackQuery, callback_data: FormEdit, principal: P
     ):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=input_of(query))
     await talk.edit(place, FORM_FIELDS[callback_data.f].name)
     await query.answer()
 
@@ -321,7 +314,7 @@ async def acted(query: CallbackQuery, callback_data: FormAct, principal: Princip
     if principal is None or callback_data.a not in allowed or not isinstance(query.message, Message):
         await query.answer(_("form.stale"), show_alert=True)
         return
-    talk = _talk(query.message.chat, query.from_user, principal, data, taking=_of_tap(query))
+    talk = _talk(query.message.chat, query.from_user, principal, data, taking=input_of(query))
     action = callback_data.a
     if action is FormAction.SKIP:
         await talk.skip(place)

@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
+from bot.flows.waiting import input_of
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
 from bot.taps import in_chat_of, refused_off_message
@@ -31,7 +32,7 @@ from services import projects as projects_uc
 from storage.uow import Database
 
 
-def _talk(message: Message, user: User, principal: Principal, data: dict[str, Any]) -> UpdateTalk:
+def _talk(message: Message, user: User, principal: Principal, data: dict[str, Any], *, taking: str = "") -> UpdateTalk:
     return UpdateTalk(
         bot=data["bot"],
         chat_id=message.chat.id,
@@ -43,6 +44,7 @@ def _talk(message: Message, user: User, principal: Principal, data: dict[str, An
         rules=data["rules"],
         scoring=data["scoring"],
         clock=data["clock"],
+        taking=taking,
     )
 
 
@@ -58,7 +60,7 @@ async def update_command(message: Message, principal: Principal | None, db: Data
     if principal is None or not principal.roles:
         await message.reply(_("progress.unbound"))
         return
-    talk = _talk(message, user, principal, data | {"db": db})
+    talk = _talk(message, user, principal, data | {"db": db}, taking=input_of(message))
     if message.chat.type in GROUP_TYPES:
         project = await projects_uc.project_of_group(db, chat_id=message.chat.id)
         if project is None or project.id is None:
@@ -83,6 +85,10 @@ async def start_tapped(
     if principal is None or not principal.roles or not isinstance(message, Message):
         await query.answer(_("progress.unbound"), show_alert=True)
         return
+    talk = _talk(message, query.from_user, principal, data, taking=input_of(query))
+    if await talk.replayed():
+        await query.answer()
+        return
     # The prompt reaches the project's group, or its unit's people in private: a press elsewhere is forged.
     project = await projects_uc.get_project(data["db"], callback_data.p)
     if not in_chat_of(query, project.group_chat_id):
@@ -91,7 +97,7 @@ async def start_tapped(
     if await refused_off_message(query):
         return
     try:
-        await _talk(message, query.from_user, principal, data).start(callback_data.p)
+        await talk.start(callback_data.p)
     except (NotLandingUnit, UpdateNotOpen) as refused:
         await query.answer(alert(error_text(refused)), show_alert=True)
         return
@@ -124,10 +130,13 @@ async def _own_draft(
     else None, and they are told."""
     message = query.message
     if principal is not None and isinstance(message, Message):
-        talk = _talk(message, query.from_user, principal, data)
+        talk = _talk(message, query.from_user, principal, data, taking=input_of(query))
+        if await talk.replayed():  # the same tap again, after a crash
+            await query.answer()
+            return None
         draft = await talk.draft()
         current = await talk.state.get_state()
-        if draft is not None and message.message_id == draft.question_id and current in {s.state for s in states}:
+        if draft is not None and message.message_id == draft.message_id and current in {s.state for s in states}:
             return None if await refused_off_message(query) else (talk, draft)
     await query.answer(_("progress.not_your_button"), show_alert=True)
     return None
@@ -164,21 +173,39 @@ async def acted(query: CallbackQuery, callback_data: ProgressAct, principal: Pri
 
 
 # ---- answers -------------------------------------------------------------------------------------------------
-async def to_my_message(message: Message, state: FSMContext) -> bool:
-    """In private anything but a command; in a group only a reply to the message waiting for this person."""
+async def to_my_message(message: Message, state: FSMContext, bot: Bot) -> bool:
+    """In private anything but a command; in a group a reply to the message waiting for this person (or to one
+    a crash kept from being recorded)."""
     if message.text is not None and message.text.startswith("/"):
         return False
     if message.chat.type not in GROUP_TYPES:
         return True
     draft = UpdateDraft.from_data(await state.get_data())
     replied = message.reply_to_message
-    return draft is not None and replied is not None and replied.message_id == draft.question_id
+    if draft is None or replied is None or message.from_user is None:
+        return False
+    from_bot = replied.from_user is not None and replied.from_user.id == bot.id
+    to_them = from_bot and _mentioned(replied.entities or []) == message.from_user.id
+    return draft.answers_current(replied.message_id, from_bot_to_this_person=to_them)
+
+
+async def taken_before(message: Message, state: FSMContext) -> bool:
+    """A message the update has acted on already, delivered again (a crash came before it was recorded as
+    handled), whatever state the update has moved to since."""
+    draft = UpdateDraft.from_data(await state.get_data())
+    return draft is not None and draft.taken == input_of(message)
+
+
+async def taken_again(message: Message, principal: Principal | None, **data: Any) -> None:
+    """Send what it led to if that may not have gone; take nothing twice."""
+    if principal is not None and message.from_user is not None:
+        await _talk(message, message.from_user, principal, data, taking=input_of(message)).replayed()
 
 
 async def answer_given(message: Message, principal: Principal | None, **data: Any) -> None:
     if principal is None or message.from_user is None:
         return
-    talk = _talk(message, message.from_user, principal, data)
+    talk = _talk(message, message.from_user, principal, data, taking=input_of(message))
     draft = await talk.draft()
     if draft is not None:
         await talk.answer(draft, message.text, reply_to=_reply_to(message))
@@ -187,7 +214,7 @@ async def answer_given(message: Message, principal: Principal | None, **data: An
 async def skip(message: Message, principal: Principal | None, **data: Any) -> None:
     if principal is None or message.from_user is None:
         return
-    talk = _talk(message, message.from_user, principal, data)
+    talk = _talk(message, message.from_user, principal, data, taking=input_of(message))
     draft = await talk.draft()
     if draft is not None:
         await talk.skip(draft, reply_to=_reply_to(message))
@@ -202,7 +229,7 @@ async def cancel(message: Message, principal: Principal | None, **data: Any) -> 
     """/cancel: nothing is submitted."""
     if principal is None or message.from_user is None:
         return
-    talk = _talk(message, message.from_user, principal, data)
+    talk = _talk(message, message.from_user, principal, data, taking=input_of(message))
     draft = await talk.draft()
     if draft is not None:
         await talk.cancel(draft)
@@ -220,7 +247,11 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
     if owner is None or owner == message.from_user.id:
         return False
     theirs = UpdateDraft.from_data(await state.storage.get_data(dataclasses.replace(state.key, user_id=owner)))
-    return theirs is not None and (replied.message_id == theirs.question_id or replied.message_id in theirs.asked)
+    if theirs is None:
+        return False
+    return replied.message_id in theirs.asked or theirs.answers_current(
+        replied.message_id, from_bot_to_this_person=True
+    )
 
 
 async def someone_elses_question(message: Message) -> None:
@@ -243,6 +274,8 @@ def router() -> Router:
     router = Router(name=__name__)
     person = F.from_user
     waiting_for_a_tap = StateFilter(ProgressFlow.choosing, ProgressFlow.staging, ProgressFlow.reviewing)
+    # First: a message delivered again after a crash is not taken twice, whatever the update's state now.
+    router.message.register(taken_again, person, taken_before)
     router.message.register(update_command, Command("update"), person)
     router.message.register(cancel, Command("cancel"), StateFilter(ProgressFlow), person)
     router.message.register(skip, Command("skip"), ProgressFlow.answering, person)
