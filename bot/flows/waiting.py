@@ -67,6 +67,21 @@ class Waiting:
         return from_bot_to_this_person and replied_to > self.since and replied_to not in self.asked
 
 
+def addressee(message: Message) -> int | None:
+    """The person a question of the bot's is addressed to: its first mention (text_mention, or a tg://user link)."""
+    for entity in message.entities or []:
+        if entity.type == "text_mention" and entity.user is not None:
+            return entity.user.id
+        if entity.type == "text_link" and entity.url and entity.url.startswith("tg://user?id="):
+            number = entity.url.removeprefix("tg://user?id=")
+            return int(number) if number.isdigit() else None
+    return None
+
+
+def from_bot(message: Message, bot_id: int) -> bool:
+    return message.from_user is not None and message.from_user.id == bot_id
+
+
 def input_of(event: Message | CallbackQuery) -> str:
     """How `taken` names a message or a tap."""
     return f"m{event.message_id}" if isinstance(event, Message) else f"c{event.id}"

@@ -15,12 +15,12 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, ReplyParameters, User
+from aiogram.types import CallbackQuery, Chat, Message, ReplyParameters, User
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.form import FormFlow, Place
 from bot.flows.form_talk import FormTalk
-from bot.flows.waiting import input_of
+from bot.flows.waiting import addressee, from_bot, input_of
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.form import FormAct, FormAction, FormEdit, FormPick
 from bot.taps import refused_off_message
@@ -155,12 +155,8 @@ async def to_the_question(message: Message, state: FSMContext, bot: Bot) -> bool
     replied = message.reply_to_message
     if replied is None or message.from_user is None:
         return False
-    to_them = _from_bot(replied, bot) and _mentioned(replied.entities or []) == message.from_user.id
+    to_them = from_bot(replied, bot.id) and addressee(replied) == message.from_user.id
     return place.answers_current(replied.message_id, from_bot_to_this_person=to_them)
-
-
-def _from_bot(message: Message, bot: Bot) -> bool:
-    return message.from_user is not None and message.from_user.id == bot.id
 
 
 async def answer_given(message: Message, principal: Principal, **data: Any) -> None:
@@ -204,9 +200,9 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
     replied = message.reply_to_message
     if message.chat.type not in GROUP_TYPES or replied is None or message.from_user is None:
         return False
-    if not _from_bot(replied, bot):
+    if not from_bot(replied, bot.id):
         return False
-    owner = _mentioned(replied.entities or [])
+    owner = addressee(replied)
     if owner is None or owner == message.from_user.id:
         return False
     theirs = Place.from_data(await state.storage.get_data(dataclasses.replace(state.key, user_id=owner)))
@@ -217,17 +213,6 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
 
 async def someone_elses_question(message: Message) -> None:
     await message.reply(_("form.not_your_question"))
-
-
-def _mentioned(entities: list[MessageEntity]) -> int | None:
-    """The person a question is addressed to: its first mention (text_mention, or a tg://user link)."""
-    for entity in entities:
-        if entity.type == "text_mention" and entity.user is not None:
-            return entity.user.id
-        if entity.type == "text_link" and entity.url and entity.url.startswith("tg://user?id="):
-            number = entity.url.removeprefix("tg://user?id=")
-            return int(number) if number.isdigit() else None
-    return None
 
 
 # ---- buttons -------------------------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message, MessageEntity, User
+from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.progress import ProgressFlow, UpdateDraft
 from bot.flows.progress_talk import UpdateTalk
-from bot.flows.waiting import input_of
+from bot.flows.waiting import addressee, from_bot, input_of
 from bot.handlers.approvals import GROUP_TYPES
 from bot.keyboards.progress import ProgressAct, ProgressAction, ProgressPick, ProgressStage, ProgressStart
 from bot.taps import in_chat_of, refused_off_message
@@ -184,8 +184,7 @@ async def to_my_message(message: Message, state: FSMContext, bot: Bot) -> bool:
     replied = message.reply_to_message
     if draft is None or replied is None or message.from_user is None:
         return False
-    from_bot = replied.from_user is not None and replied.from_user.id == bot.id
-    to_them = from_bot and _mentioned(replied.entities or []) == message.from_user.id
+    to_them = from_bot(replied, bot.id) and addressee(replied) == message.from_user.id
     return draft.answers_current(replied.message_id, from_bot_to_this_person=to_them)
 
 
@@ -241,9 +240,9 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
     replied = message.reply_to_message
     if message.chat.type not in GROUP_TYPES or replied is None or message.from_user is None:
         return False
-    if replied.from_user is None or replied.from_user.id != bot.id:
+    if not from_bot(replied, bot.id):
         return False
-    owner = _mentioned(replied.entities or [])
+    owner = addressee(replied)
     if owner is None or owner == message.from_user.id:
         return False
     theirs = UpdateDraft.from_data(await state.storage.get_data(dataclasses.replace(state.key, user_id=owner)))
@@ -256,17 +255,6 @@ async def to_someone_elses_question(message: Message, state: FSMContext, bot: Bo
 
 async def someone_elses_question(message: Message) -> None:
     await message.reply(_("progress.not_your_question"))
-
-
-def _mentioned(entities: list[MessageEntity]) -> int | None:
-    """The person a question is addressed to: its first mention."""
-    for entity in entities:
-        if entity.type == "text_mention" and entity.user is not None:
-            return entity.user.id
-        if entity.type == "text_link" and entity.url and entity.url.startswith("tg://user?id="):
-            number = entity.url.removeprefix("tg://user?id=")
-            return int(number) if number.isdigit() else None
-    return None
 
 
 def router() -> Router:
