@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
 
 from bot.app import Application, build, make_bot
 from bot.limited import limit_requests
@@ -74,27 +76,36 @@ def share_limiter(app: Application, limiter: RateLimiter) -> None:
     app.sender.limiter = limiter
 
 
-@pytest.fixture(params=["in-process", "http"])
-async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
-    """Each story runs twice: through the in-process session, and over HTTP as aiogram reaches Telegram."""
-    telegram = FakeTelegram(limits=Limits.unlimited())
-    server = SandboxServer(telegram)
-    bot = (
-        make_bot(telegram.token, await server.start())
-        if request.param == "http"
-        else make_bot(telegram.token, session=telegram.session())
-    )
+@asynccontextmanager
+async def running(
+    telegram: FakeTelegram, tmp_path: Path, *, bot: Bot | None = None, limiter: RateLimiter | None = None
+) -> AsyncIterator[World]:
+    """The bot as built for production, polling `telegram` (in-process unless `bot` reaches it otherwise); with
+    `limiter`, that one for all its requests. The fake itself is the caller's to close."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
     clock = MovableClock()
-    app = await build(settings, clock, bot=bot)
-    # This fake has no flood control, so pacing would only make the stories wait; test_limited covers it.
-    share_limiter(app, RateLimiter(SendingLimits.unlimited()))
+    app = await build(settings, clock, bot=bot or make_bot(telegram.token, session=telegram.session()))
+    if limiter is not None:
+        share_limiter(app, limiter)
     try:
         async with polling(telegram, app.dispatcher, app.bot) as poller:
             yield World(telegram, app, clock, poller)
     finally:
         await app.bot.session.close()
         await app.db.dispose()
+
+
+@pytest.fixture(params=["in-process", "http"])
+async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
+    """Each story runs twice: through the in-process session, and over HTTP as aiogram reaches Telegram."""
+    telegram = FakeTelegram(limits=Limits.unlimited())
+    server = SandboxServer(telegram)
+    bot = make_bot(telegram.token, await server.start()) if request.param == "http" else None
+    # This fake has no flood control, so pacing would only make the stories wait; test_limited covers it.
+    try:
+        async with running(telegram, tmp_path, bot=bot, limiter=RateLimiter(SendingLimits.unlimited())) as world:
+            yield world
+    finally:
         if request.param == "http":
             await server.stop()
         else:

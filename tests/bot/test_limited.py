@@ -18,7 +18,7 @@ import pytest
 from aiogram.filters import Command
 from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.app import build, make_bot
+from bot.app import make_bot
 from bot.limited import limit_requests
 from bot.ratelimit import Priority, RateLimiter, SendingLimits
 from domain.approval import Category
@@ -31,15 +31,14 @@ from sandbox.scenario import Conversation, MessageView, Person
 from services import projects as uc
 from services.people import register_person
 from services.progress import reconcile_progress
-from tests.bot.conftest import World, share_limiter
+from tests.bot.conftest import World
+from tests.bot.conftest import running as bot_running
 from tests.bot.story import INDUSTRIAL_35_MU, answer_each, latest, tap
 from tests.bot.test_form import JIANSHAN, project_group
 from tests.bot.test_progress import START, at
 from tests.bot.test_sender import VirtualTime
 from tests.factories import NOW
-from tests.sandbox.support import polling, wait_until
-from zhikong.clock import MovableClock
-from zhikong.settings import Settings
+from tests.sandbox.support import wait_until
 
 PACE = 5.0  # seconds between a person's answers: reading the question, typing the answer
 
@@ -47,17 +46,10 @@ PACE = 5.0  # seconds between a person's answers: reading the question, typing t
 @asynccontextmanager
 async def running(tmp_path: Path, telegram: FakeTelegram, limiter: RateLimiter | None = None) -> AsyncIterator[World]:
     """The bot as built for production, polling `telegram`; with `limiter`, that one for all its requests."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
-    clock = MovableClock()
-    app = await build(settings, clock, bot=make_bot(telegram.token, session=telegram.session()))
-    if limiter is not None:
-        share_limiter(app, limiter)
     try:
-        async with polling(telegram, app.dispatcher, app.bot) as poller:
-            yield World(telegram, app, clock, poller)
+        async with bot_running(telegram, tmp_path, limiter=limiter) as world:
+            yield world
     finally:
-        await app.bot.session.close()
-        await app.db.dispose()
         await telegram.close()
     telegram.assert_conformant()
 

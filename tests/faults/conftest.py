@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build, make_bot
 from bot.ratelimit import RateLimiter, SendingLimits
 from sandbox.fake import FakeTelegram
 from sandbox.limits import Limits
 from sandbox.scenario import Conversation, MessageView, Person
-from tests.bot.conftest import World, share_limiter
-from tests.sandbox.support import polling
-from zhikong.clock import MovableClock
-from zhikong.settings import Settings
+from tests.bot.conftest import World, running
 
 # Telegram's limits on what a message shows, counted as Telegram counts: in UTF-16 code units, after parsing.
 TEXT_LIMIT = 4096
@@ -57,18 +53,10 @@ def failures() -> Iterator[Failures]:
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     """The bot polling a fake Telegram through the in-process session (no HTTP: the fault suite is about input)."""
     telegram = FakeTelegram(limits=Limits.unlimited(), settle_quiet=0.01)
-    bot = make_bot(telegram.token, session=telegram.session())
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", bot_token=None, redis_url=None)
-    app = await build(settings, MovableClock(), bot=bot)
-    share_limiter(app, RateLimiter(SendingLimits.unlimited()))
-    clock = app.clock
-    assert isinstance(clock, MovableClock)
     try:
-        async with polling(telegram, app.dispatcher, app.bot) as poller:
-            yield World(telegram, app, clock, poller)
+        async with running(telegram, tmp_path, limiter=RateLimiter(SendingLimits.unlimited())) as world:
+            yield world
     finally:
-        await app.bot.session.close()
-        await app.db.dispose()
         await telegram.close()
 
 
