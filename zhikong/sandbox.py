@@ -22,8 +22,9 @@ from domain.directory import Role
 from sandbox.fake import FakeTelegram
 from sandbox.scenario import Conversation
 from sandbox.server import RouteExtension, SandboxServer
+from services.groups import bind_group
 from services.people import grant_role, register_person
-from services.projects import bind_group, create_project
+from services.projects import create_project
 from zhikong.clock import MovableClock
 from zhikong.logs import configure_logging
 from zhikong.scheduler import build_scheduler

@@ -15,8 +15,8 @@ from bot.taps import in_group, pressed_message, refused_off_message, take_button
 from bot.texts import alert, error_text, quote
 from domain.directory import Directory
 from domain.form import NAME_MAX_LENGTH
-from domain.lifecycle import Move, check_party
 from domain.project import Principal, ProjectHasGroup
+from services import groups as groups_uc
 from services import projects as uc
 from storage.uow import Database
 from zhikong.clock import Clock
@@ -42,7 +42,7 @@ async def bind(message: Message, db: Database, directory: Directory, principal: 
     if current is not None:
         await message.reply(_("group.already_bound").format(name=quote(current.name, NAME_MAX_LENGTH)))
         return
-    projects = await uc.projects_for_binding(db, directory, person_id=principal.person_id)
+    projects = await groups_uc.projects_for_binding(db, directory, person_id=principal.person_id)
     can_open = bool(uc.landing_units_of(directory, principal))
     if not projects and not can_open:
         await message.reply(_("group.bind_not_allowed"))
@@ -73,11 +73,11 @@ async def bind_existing(
     if await _stale_group(query, db):
         return
     # Who may bind is the database's answer, given before the message is looked at (the more useful refusal).
-    check_party(Move.BIND_GROUP, (await uc.get_project(db, callback_data.project_id)).parties_of(principal))
+    await groups_uc.check_binder(db, person_id=principal.person_id, project_id=callback_data.project_id)
     if await refused_off_message(query):
         return
     try:
-        project = await uc.bind_group(
+        project = await groups_uc.bind_group(
             db,
             person_id=principal.person_id,
             project_id=callback_data.project_id,
@@ -143,7 +143,7 @@ async def name_given(
     if principal is None or not message.text:
         await message.reply(_("group.ask_name_again"), reply_markup=ForceReply(selective=True))
         return
-    project = await uc.open_project_in_group(
+    project = await groups_uc.open_project_in_group(
         db,
         directory,
         person_id=principal.person_id,

@@ -11,6 +11,7 @@ from domain.lifecycle import Stage
 from domain.project import Project
 from domain.records import MeetingKind, OpinionKind, Outcome
 from sandbox.scenario import Conversation, MessageView, Person
+from services import groups as groups_uc
 from services import projects as uc
 from tests.bot.conftest import World
 from tests.factories import NOW, complete_form
@@ -85,7 +86,7 @@ async def project_in(
     )
     pid = ident(project.id)
     group = world.telegram.group(title, members=people.all())
-    await uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=group.id, now=NOW)
     await uc.edit_form(db, directory, person_id=cast.cadre, project_id=pid, now=NOW, **values)
     await uc.record_argumentation(db, person_id=cast.cadre, project_id=pid, held_on=date(2026, 11, 10), now=NOW)
     project = await uc.submit_form(db, person_id=cast.cadre, project_id=pid, now=NOW)

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.directory import Role, RoleKind
+from services import groups as groups_uc
 from services import projects as uc
 from storage import tables
 from tests.bot.conftest import World
@@ -35,7 +36,9 @@ async def test_a_bound_group_gets_a_pinned_card_that_follows_the_project(world: 
     project = await uc.create_project(
         world.app.db, world.app.directory, person_id=cadre_id, name="中药饮片项目", landing_unit="jianshan", now=now
     )
-    await uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id or 0, chat_id=group.model.id, now=now)
+    await groups_uc.bind_group(
+        world.app.db, person_id=cadre_id, project_id=project.id or 0, chat_id=group.model.id, now=now
+    )
     await world.deliver()
     card = group.pinned()
     assert card is not None and "中药饮片项目" in (card.text or "") and "项目谋划" in (card.text or "")
@@ -76,7 +79,9 @@ async def test_a_group_that_removed_the_bot_ends_its_rows_as_failed(world: World
     project = await uc.create_project(
         world.app.db, world.app.directory, person_id=cadre_id, name="项目", landing_unit="jianshan", now=now
     )
-    await uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id or 0, chat_id=group.model.id, now=now)
+    await groups_uc.bind_group(
+        world.app.db, person_id=cadre_id, project_id=project.id or 0, chat_id=group.model.id, now=now
+    )
     await cadre.removes_bot(group)
     await uc.record_argumentation(
         world.app.db, person_id=cadre_id, project_id=project.id or 0, held_on=date(2026, 11, 20), now=now

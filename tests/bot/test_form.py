@@ -14,6 +14,7 @@ from domain.form import ApprovalForm, AttractionMethod, Gender
 from domain.lifecycle import Stage
 from domain.quantities import Currency, Money
 from sandbox.scenario import Conversation, Person
+from services import groups as groups_uc
 from services import projects as uc
 from tests.bot.conftest import World
 from tests.bot.story import INDUSTRIAL_35_MU, answer_each, asks, latest, reply, tap
@@ -56,7 +57,7 @@ async def project_group(world: World, *members: Person, **answers: Any) -> tuple
     )
     assert project.id is not None
     group = world.telegram.group("中药饮片项目联络群", members=list(members))
-    await uc.bind_group(world.app.db, person_id=opener, project_id=project.id, chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(world.app.db, person_id=opener, project_id=project.id, chat_id=group.id, now=NOW)
     if answers:
         await uc.edit_form(
             world.app.db, world.app.directory, person_id=opener, project_id=project.id, now=NOW, **answers

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domain.directory import Role, RoleKind
+from services import groups as groups_uc
 from services import projects as uc
-from services.projects import GroupTaken
+from services.groups import GroupTaken
 from tests.bot.conftest import World
 
 CADRE = Role(RoleKind.STAFF, "jianshan")
@@ -71,9 +72,11 @@ async def test_a_group_serves_one_project_only(world: World) -> None:
     second = await uc.create_project(
         world.app.db, world.app.directory, person_id=cadre_id, name="乙", landing_unit="jianshan", now=now
     )
-    await uc.bind_group(world.app.db, person_id=cadre_id, project_id=first.id or 0, chat_id=group.model.id, now=now)
+    await groups_uc.bind_group(
+        world.app.db, person_id=cadre_id, project_id=first.id or 0, chat_id=group.model.id, now=now
+    )
     with pytest.raises(GroupTaken):
-        await uc.bind_group(
+        await groups_uc.bind_group(
             world.app.db, person_id=cadre_id, project_id=second.id or 0, chat_id=group.model.id, now=now
         )
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from domain.directory import Role, RoleKind
 from domain.tasks import ItemDraft
 from sandbox.scenario import Conversation, MessageView, Person
+from services import groups as groups_uc
 from services import projects as projects_uc
 from services import tasks as uc
 from tests.bot.conftest import World
@@ -57,7 +58,7 @@ async def project_group(world: World, people: People) -> Conversation:
         db, directory, person_id=cadre, name="药谷项目", landing_unit="jianshan", now=NOW
     )
     group = world.telegram.group("药谷项目联络群", members=[people.cadre, people.office])
-    await projects_uc.bind_group(db, person_id=cadre, project_id=ident(project.id), chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(db, person_id=cadre, project_id=ident(project.id), chat_id=group.id, now=NOW)
     await world.deliver()
     return group
 

@@ -16,6 +16,7 @@ from sandbox.fake import FakeTelegram
 from sandbox.limits import Limits
 from sandbox.scenario import Conversation, MessageView, Person
 from sandbox.server import SandboxServer
+from services import groups as groups_uc
 from services import projects as uc
 from services.people import grant_role, register_person
 from services.setup import open_database, read_directory
@@ -101,7 +102,7 @@ async def _seed(database_url: str, telegram_id: int, chat_id: int) -> int:
             db, directory, person_id=person.id, name="中药饮片项目", landing_unit="jianshan", now=NOW
         )
         assert project.id is not None
-        await uc.bind_group(db, person_id=person.id, project_id=project.id, chat_id=chat_id, now=NOW)
+        await groups_uc.bind_group(db, person_id=person.id, project_id=project.id, chat_id=chat_id, now=NOW)
         await uc.edit_form(db, directory, person_id=person.id, project_id=project.id, now=NOW, **all_but(*UNANSWERED))
         return project.id
     finally:

@@ -8,7 +8,7 @@ import pytest
 
 from domain.directory import Directory, Role, RoleKind
 from domain.project import NotAGroup, Principal, Project, ProjectHasGroup
-from services.projects import GroupTaken, open_project_in_group
+from services.groups import GroupTaken, open_project_in_group
 from storage.uow import Database
 from tests.factories import PersonFactory
 

@@ -17,6 +17,7 @@ from domain.directory import Role, RoleKind
 from domain.form import FORM_FIELDS
 from domain.lifecycle import Stage
 from sandbox.scenario import Conversation, Person
+from services import groups as groups_uc
 from services import projects as uc
 from services.progress import reconcile_progress
 from tests.bot.conftest import World
@@ -164,7 +165,7 @@ async def _office(world: World) -> Office:
     )
     group = world.telegram.group("药谷项目联络群", members=[cadre, office])
     assert project.id is not None
-    await uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
     for someone in (office, cadre, stranger):
         await someone.starts()
     return Office(office, cadre, stranger, group)
@@ -214,7 +215,7 @@ async def _form(world: World) -> Form:
     )
     assert project.id is not None
     group = world.telegram.group("中药饮片项目联络群", members=[cadre])
-    await uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(world.app.db, person_id=cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
     return Form(cadre, cadre_id, project.id, group, complete_form() | OPTIONAL_ANSWERS)
 
 
@@ -235,7 +236,7 @@ async def test_random_dates_of_the_argument(world: World, watch: Watch, text: st
     )
     assert project.id is not None
     group = world.telegram.group("联络群", members=[form.cadre])
-    await uc.bind_group(world.app.db, person_id=form.cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
+    await groups_uc.bind_group(world.app.db, person_id=form.cadre_id, project_id=project.id, chat_id=group.id, now=NOW)
     await uc.edit_form(
         world.app.db, world.app.directory, person_id=form.cadre_id, project_id=project.id, now=NOW, **form.values
     )

@@ -15,6 +15,7 @@ from domain.directory import Directory, Role, RoleKind
 from domain.progress import NotLandingUnit, UpdateNotOpen
 from domain.scoring import ScoringRules
 from domain.supervision import SupervisionRules
+from services import groups as groups_uc
 from services import projects as uc
 from services.progress import reconcile_progress, submit_update
 from services.supervise import Supervision
@@ -43,7 +44,7 @@ async def project_of(db: Database, directory: Directory, cast: Cast, *, group: i
     )
     pid = ident(project.id)
     if group is not None:
-        await uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=group, now=NOW)
+        await groups_uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=group, now=NOW)
     return pid
 
 

@@ -20,6 +20,7 @@ from domain.records import Decision
 from domain.scoring import ScoringRules
 from domain.step_deadlines import UrgeNotAllowed
 from domain.supervision import SupervisionRules
+from services import groups as groups_uc
 from services import projects as uc
 from services.deadlines import Urging, reconcile_step_deadlines, urge_step
 from services.supervise import Supervision
@@ -67,7 +68,7 @@ async def leader(person: PersonFactory) -> int:
 async def in_approval(db: Database, directory: Directory, cast: Cast) -> int:
     project = await to_approval(db, directory, cast)
     pid = ident(project.id)
-    await uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=GROUP, now=NOW)
+    await groups_uc.bind_group(db, person_id=cast.cadre, project_id=pid, chat_id=GROUP, now=NOW)
     return pid
 
 

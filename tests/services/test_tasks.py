@@ -13,6 +13,7 @@ from domain.directory import Directory, Role, RoleKind
 from domain.scoring import ScoringRules
 from domain.supervision import SupervisionRules
 from domain.tasks import ItemDraft, TaskItemCriticized, TaskMoveRefused, TaskNotAllowed, TaskStatus
+from services import groups as groups_uc
 from services import projects as projects_uc
 from services import tasks as uc
 from services.supervise import Supervision
@@ -143,7 +144,7 @@ async def test_a_request_about_a_project_is_seen_in_its_group_when_issued_and_cl
         db, directory, person_id=people.cadre, name="药谷项目", landing_unit="jianshan", now=NOW
     )
     pid = ident(project.id)
-    await projects_uc.bind_group(db, person_id=people.cadre, project_id=pid, chat_id=-100, now=NOW)
+    await groups_uc.bind_group(db, person_id=people.cadre, project_id=pid, chat_id=-100, now=NOW)
     await queued(db)
     rid = await issued(db, people, directory, project_id=pid)
     assert [who for key, who in await queued(db) if who == "-100"] == ["-100"]  # issued, not before
