@@ -23,6 +23,7 @@ from datetime import time as clock_time
 from pathlib import Path
 
 from bot.app import Application, build, make_bot
+from bot.polling import Poller
 from domain.approval import Category
 from domain.calendar import SHANGHAI
 from domain.project import Project
@@ -112,7 +113,8 @@ async def run(groups: int, talkers_count: int, workdir: Path) -> int:
     clock = MovableClock()
     app = await build(settings, clock, bot=make_bot(telegram.token, session=telegram.session()))
     telegram.watch(app.dispatcher)
-    polling = asyncio.create_task(app.dispatcher.start_polling(app.bot, handle_signals=False, polling_timeout=10))
+    poller = Poller(app.dispatcher, app.bot, polling_timeout=10)  # as the bot polls
+    polling = asyncio.create_task(poller.run())
     try:
         await add_projects(app, chat_ids)
         baseline = await talk(talkers)
@@ -132,7 +134,7 @@ async def run(groups: int, talkers_count: int, workdir: Path) -> int:
         stop.set()
         await sender
     finally:
-        await app.dispatcher.stop_polling()
+        poller.stop()
         await polling
         await app.bot.session.close()
         await app.db.dispose()
