@@ -7,14 +7,16 @@ notifies their role) and the group gets the same message; only the holder's tap 
 
 from __future__ import annotations
 
+from bot.case_texts import case_lines
 from bot.keyboards.moves import decision_keyboard
 from bot.notices import Notice, NoticeContext, default_notice, notice
 from bot.step_texts import decided_headline, request_text
 from domain.approval import Actor, StepAction
 from domain.directory import Role
 from domain.lifecycle import Stage
+from services.projects import STEP_REQUEST_KEYS
 
-OPENING_EVENTS = ("project.open_approval", "project.resubmit", "project.decide_step")
+OPENING_EVENTS = STEP_REQUEST_KEYS
 
 
 def approval_request(context: NoticeContext) -> Notice | None:
@@ -35,8 +37,10 @@ def approval_request(context: NoticeContext) -> Notice | None:
         action=StepAction[str(params["open_step_action"])],
         holder=Role.parse(str(params["open_step_holder"])),
         directory=context.directory,
+        case=case_lines(params["case"], context.directory) if "case" in params else None,
     )
-    return Notice(text, decision_keyboard(int(step_id), meeting=actor.is_meeting))
+    project_id = int(str(params["project_id"]))
+    return Notice(text, decision_keyboard(int(step_id), project_id=project_id, meeting=actor.is_meeting))
 
 
 for _key in OPENING_EVENTS:

@@ -62,7 +62,7 @@ def deadline_notice(context: NoticeContext) -> Notice | None:
     step_id = params.get("step_id")
     if context.message_key in _TO_HOLDER and step_id is not None:
         meeting = Actor[str(params["step_actor"])].is_meeting
-        return Notice(text, decision_keyboard(int(step_id), meeting=meeting))
+        return Notice(text, decision_keyboard(int(step_id), project_id=int(params["project_id"]), meeting=meeting))
     return Notice(text)
 
 

@@ -61,12 +61,21 @@ def decided_headline(params: Mapping[str, Any], directory: Directory) -> str:
 
 
 def request_text(
-    *, headline: str, project_name: str, actor: Actor, action: StepAction, holder: Role, directory: Directory
+    *,
+    headline: str,
+    project_name: str,
+    actor: Actor,
+    action: StepAction,
+    holder: Role,
+    directory: Directory,
+    case: Markup | None = None,
 ) -> str:
-    """The message with the decision buttons: what happened (`headline`, already HTML), then who acts now."""
+    """The message with the decision buttons: what happened (`headline`, already HTML), the case to decide on
+    (`case`, rendered HTML; requests queued before it was carried have none), then who acts now."""
     return render(
         "moves_request.j2",
         headline=Markup(headline),  # the notice text is built from escaped facts
+        case=case,
         project_name=project_name,
         step=step_label(actor, action, holder, directory),
         holder=role_label(holder, directory),

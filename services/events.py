@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.directory import Role
+from domain.lifecycle import Stage
 from domain.project import Event, Project
+from services.case import REQUEST_EVENTS, case_summary
 from storage.uow import UnitOfWork
 
 # Changes that speak for themselves on the pinned project card; they are audited but announce nothing.
@@ -27,7 +29,10 @@ async def record_project_events(uow: UnitOfWork, project: Project, now: datetime
             continue
         chats = [project.group_chat_id] if project.group_chat_id is not None else []
         chats += await _private_chats(uow, event.notify)
-        await uow.outbox.add(event_id, chats, f"project.{event.name}", _message_params(project, event), now)
+        params = _message_params(project, event)
+        if event.name in REQUEST_EVENTS and project.stage is Stage.APPROVING and project.open_step() is not None:
+            params["case"] = await case_summary(uow, project)  # the request to decide carries the case
+        await uow.outbox.add(event_id, chats, f"project.{event.name}", params, now)
     return event_ids
 
 

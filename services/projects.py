@@ -16,6 +16,7 @@ from domain.directory import Directory, Role, RoleKind
 from domain.lifecycle import TRANSITIONS, Move, NotAllowed, Stage
 from domain.project import Principal, Project, StepNotFound, oversees_all_projects
 from domain.records import ApprovalStep, Decision, MeetingKind, Opinion, OpinionKind, Outcome
+from services.case import REQUEST_EVENTS
 from services.events import record_project_events
 from storage.uow import Database, UnitOfWork
 
@@ -354,7 +355,7 @@ async def overview(
 
 
 # The events whose notice asks the holder of the step then open to decide it (see bot/notices_approval.py).
-STEP_REQUEST_KEYS = ("project.open_approval", "project.resubmit", "project.decide_step")
+STEP_REQUEST_KEYS = tuple(f"project.{name}" for name in REQUEST_EVENTS)
 
 
 async def step_request_copies(db: Database, *, step_id: int) -> list[tuple[int, int]]:

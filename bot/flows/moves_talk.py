@@ -257,7 +257,9 @@ class MoveTalk:
         """Give the tapped message back the buttons it had, as they stand now."""
         if draft.move is Move.DECIDE_STEP:
             view = await uc.view_step(self.db, step_id=draft.step_id)
-            markup: InlineKeyboardMarkup | None = decision_keyboard(draft.step_id, meeting=view.step.actor.is_meeting)
+            markup: InlineKeyboardMarkup | None = decision_keyboard(
+                draft.step_id, project_id=draft.project_id, meeting=view.step.actor.is_meeting
+            )
         else:
             project = await uc.get_project(self.db, draft.project_id)
             markup = moves_keyboard(draft.project_id, offered_moves(project, self.principal), project.open_step())

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.flows.moves import NOT_BUTTONS
+from bot.keyboards.case import case_buttons
 from bot.keyboards.ids import Code, Id
 from domain.lifecycle import Move
 from domain.records import ApprovalStep, Decision, Outcome
@@ -63,9 +64,9 @@ def decision_buttons(step_id: int, *, meeting: bool) -> list[InlineKeyboardButto
     ]
 
 
-def decision_keyboard(step_id: int, *, meeting: bool) -> InlineKeyboardMarkup:
-    """The three answers to an approval request."""
-    return InlineKeyboardMarkup(inline_keyboard=[decision_buttons(step_id, meeting=meeting)])
+def decision_keyboard(step_id: int, *, project_id: int, meeting: bool) -> InlineKeyboardMarkup:
+    """The three answers to an approval request, and under them the case to decide on (查看审批表 …)."""
+    return InlineKeyboardMarkup(inline_keyboard=[decision_buttons(step_id, meeting=meeting), case_buttons(project_id)])
 
 
 def moves_keyboard(project_id: int, moves: Iterable[Move], step: ApprovalStep | None) -> InlineKeyboardMarkup | None:
@@ -78,6 +79,7 @@ def moves_keyboard(project_id: int, moves: Iterable[Move], step: ApprovalStep | 
         if move is Move.DECIDE_STEP:
             if step is not None and step.id is not None:
                 rows.append(decision_buttons(step.id, meeting=step.actor.is_meeting))
+                rows.append(case_buttons(project_id))  # the case to decide on, wherever the decision is offered
         elif move in MEETING_MOVES:
             rows.append(
                 [

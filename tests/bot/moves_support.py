@@ -19,8 +19,9 @@ from tests.journeys import Cast, ident
 from zhikong.clock import MovableClock
 
 TODAY = NOW + timedelta(days=1)  # the clock of every story: 2026-11-28 10:00 in 磐安
-DECISIONS = ["✅ 同意", "❌ 不同意", "↩️ 退回修改"]  # an approval request's buttons
-MEETING_DECISIONS = ["✅ 通过", "❌ 不通过", "↩️ 退回修改"]  # a meeting step's, for the office
+FORM_BUTTON = "📋 查看审批表"  # under every approval request: the whole case in one tap
+DECISIONS = ["✅ 同意", "❌ 不同意", "↩️ 退回修改", FORM_BUTTON]  # an approval request's buttons
+MEETING_DECISIONS = ["✅ 通过", "❌ 不通过", "↩️ 退回修改", FORM_BUTTON]  # a meeting step's, for the office
 MEETINGS = ((MeetingKind.SCREENING, "研判〔2026〕11号"), (MeetingKind.LEADING_GROUP, "领导小组〔2026〕5号"))
 
 
