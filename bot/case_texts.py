@@ -8,7 +8,6 @@ picks them and puts the record's values in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,30 +16,17 @@ from markupsafe import Markup
 
 from bot.flows.form import answer_label, applies, choice_label, spec_of
 from bot.render import render
-from bot.step_texts import result_label, step_label
-from bot.texts import TEXT_MAX, shorten
+from bot.step_texts import DECISION_OF, result_label, step_label
+from bot.texts import TEXT_MAX, shorten, unit_name
 from domain.approval import Actor, StepAction
-from domain.directory import Directory, Role, UnknownUnit
+from domain.directory import Directory, Role
 from domain.form import FORM_FIELDS
 from domain.quantities import Currency, Money, format_money, format_mu
-from domain.records import Decision, StepStatus
-from services.case import CaseFile
+from domain.records import StepStatus
+from services.case import CaseFile, meeting_facts, opinion_facts, step_facts
 
 # An opinion or a comment takes one line of the request: this many characters, the rest on 查看审批表.
 LINE_MAX = 60
-
-_DECISION_OF = {
-    StepStatus.APPROVED.value: Decision.APPROVE,
-    StepStatus.REFUSED.value: Decision.REFUSE,
-    StepStatus.RETURNED.value: Decision.RETURN,
-}
-
-
-def unit_name(code: str, directory: Directory) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 def _money(value: Mapping[str, str] | None) -> str:
@@ -61,19 +47,20 @@ def _yes_no(value: bool | None) -> str:
     return _("case.unknown") if value is None else (_("form.yes") if value else _("form.no"))
 
 
-def _meeting_line(kind: str, outcome: str, held_on: str, minutes_no: str, note: str, limit: int) -> str:
+def _meeting_line(meeting: Mapping[str, Any], limit: int) -> str:
     line = _("case.meeting").format(
-        meeting=_("case.meeting_kind." + kind.lower()),
-        outcome=_("outcome." + outcome),
-        date=held_on,
-        minutes=minutes_no,
+        meeting=_("case.meeting_kind." + str(meeting["kind"]).lower()),
+        outcome=_("outcome." + str(meeting["outcome"])),
+        date=meeting["held_on"],
+        minutes=meeting["minutes_no"],
     )
+    note = meeting["note"]
     return line + (_("case.note").format(note=shorten(note, limit)) if note else "")
 
 
 def _decided_line(step: Mapping[str, Any], directory: Directory, limit: int) -> str:
     actor = Actor[str(step["actor"])]
-    decision = _DECISION_OF[str(step["status"])]
+    decision = DECISION_OF[StepStatus(step["status"])]
     when = step["meeting_held_on"] if actor.is_meeting and step.get("meeting_held_on") else step["on"]
     line = _("case.decided").format(
         step=step_label(actor, StepAction[str(step["action"])], Role.parse(str(step["holder"])), directory),
@@ -87,7 +74,7 @@ def _decided_line(step: Mapping[str, Any], directory: Directory, limit: int) -> 
 def _opinion_line(opinion: Mapping[str, Any], directory: Directory, limit: int) -> str:
     return _("case.opinion").format(
         kind=_("case.opinion_kind." + str(opinion["kind"])),
-        unit=unit_name(str(opinion["unit"]), directory),
+        unit=unit_name(directory, str(opinion["unit"])),
         inspector=opinion["inspector"],
         date=opinion["given_on"],
         text=shorten(opinion["text"], limit),
@@ -101,7 +88,7 @@ def case_lines(case: Mapping[str, Any], directory: Directory) -> Markup:
     return Markup(
         render(
             "case_summary.j2",
-            unit=unit_name(str(case["landing_unit"]), directory),
+            unit=unit_name(directory, str(case["landing_unit"])),
             category=choice_label(spec_of("category"), str(category)) if category else _("case.unknown"),
             investment=_money(case.get("total_investment")),
             land=_land(case.get("needs_land"), case.get("land_mu")),
@@ -109,17 +96,10 @@ def case_lines(case: Mapping[str, Any], directory: Directory) -> Markup:
             seq=case.get("step_seq"),
             count=case.get("step_count"),
             decided=[_decided_line(s, directory, LINE_MAX) for s in case.get("decided", [])],
-            meetings=[
-                _meeting_line(m["kind"], m["outcome"], m["held_on"], m["minutes_no"], m["note"], LINE_MAX)
-                for m in case.get("meetings", [])
-            ],
+            meetings=[_meeting_line(m, LINE_MAX) for m in case.get("meetings", [])],
             opinions=[_opinion_line(o, directory, LINE_MAX) for o in case.get("opinions", [])],
         )
     )
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def whole_case(case: CaseFile, directory: Directory) -> list[str]:
@@ -130,42 +110,17 @@ def whole_case(case: CaseFile, directory: Directory) -> list[str]:
         for spec in FORM_FIELDS
         if applies(spec, form)
     ]
-    meetings = [
-        _meeting_line(m.kind.name, m.outcome.value, m.held_on.isoformat(), m.minutes_no, m.note, TEXT_MAX)
-        for m in project.meetings
-    ]
-    opinions = [
-        _opinion_line(
-            {"kind": o.kind.value, "unit": o.unit, "inspector": o.inspector, "given_on": o.given_on.isoformat(),
-             "text": o.text},
-            directory,
-            TEXT_MAX,
-        )
-        for o in project.opinions
-    ]  # fmt: skip
+    meetings = [_meeting_line(meeting_facts(m), TEXT_MAX) for m in project.meetings]
+    opinions = [_opinion_line(opinion_facts(o), directory, TEXT_MAX) for o in project.opinions]
     steps = [
-        _decided_line(
-            {
-                "actor": s.actor.name,
-                "action": s.action.name,
-                "holder": str(s.holder),
-                "status": s.status.value,
-                "by": case.decided_by.get(s.decided_by, "") if s.decided_by is not None else "",
-                "on": _iso(s.decided_at.date()) if s.decided_at else None,
-                "comment": s.comment,
-                "meeting_held_on": _iso(s.meeting_held_on),
-                "minutes_no": s.minutes_no,
-            },
-            directory,
-            TEXT_MAX,
-        )
+        _decided_line(step_facts(s, case.decided_by), directory, TEXT_MAX)
         for s in project.steps
-        if s.status.value in _DECISION_OF
+        if s.status in DECISION_OF
     ]
     text = render(
         "case_full.j2",
         project=project,
-        unit=unit_name(project.landing_unit, directory),
+        unit=unit_name(directory, project.landing_unit),
         fields=fields,
         argued_on=project.argued_on,
         meetings=meetings,

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.texts import role_label
-from domain.directory import Directory, Role, UnknownUnit
+from bot.texts import role_label, unit_name
+from domain.directory import Directory, Role
 from storage.uow import Database
 from zhikong.clock import Clock
 
@@ -148,7 +148,7 @@ def facts(params: Mapping[str, Any], directory: Directory) -> _Facts:
             shown[f"{key}_label"] = html.escape(_(prefix + str(params[key])))
     for key in ("landing_unit", "unit"):
         if key in params:
-            shown[f"{key}_name"] = html.escape(_unit_name(directory, str(params[key])))
+            shown[f"{key}_name"] = html.escape(unit_name(directory, str(params[key])))
     if "leader" in params:
         shown["leader_label"] = html.escape(role_label(Role.parse(str(params["leader"])), directory))
     if "route" in params:
@@ -158,13 +158,6 @@ def facts(params: Mapping[str, Any], directory: Directory) -> _Facts:
     else:
         shown["comment_part"] = ""
     return shown
-
-
-def _unit_name(directory: Directory, code: str) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 # Features' richer notices register themselves on import; importing them here means whoever sends (the Sender,

@@ -16,9 +16,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.moves import decision_keyboard
 from bot.notices import Notice, NoticeContext, notice
 from bot.step_texts import step_label
-from bot.texts import role_label
+from bot.texts import role_label, unit_name
 from domain.approval import Actor, StepAction
-from domain.directory import Directory, Role, UnknownUnit
+from domain.directory import Directory, Role
 from domain.step_deadlines import Duty
 
 # The notices addressed to whoever holds the work: they get the step's buttons.
@@ -51,7 +51,7 @@ def deadline_notice(context: NoticeContext) -> Notice | None:
         text_key = "deadlines.notice.reminder_today"
     text = _(text_key).format(
         project=html.escape(str(params.get("project_name", ""))),
-        unit=html.escape(_unit_name(context.directory, str(params.get("landing_unit", "")))),
+        unit=html.escape(unit_name(context.directory, str(params.get("landing_unit", "")))),
         what=html.escape(what_is_due(params, context.directory)),
         holder=html.escape(role_label(Role.parse(str(params["holder"])), context.directory)),
         due=html.escape(due_label(params)),
@@ -64,13 +64,6 @@ def deadline_notice(context: NoticeContext) -> Notice | None:
         meeting = Actor[str(params["step_actor"])].is_meeting
         return Notice(text, decision_keyboard(int(step_id), project_id=int(params["project_id"]), meeting=meeting))
     return Notice(text)
-
-
-def _unit_name(directory: Directory, code: str) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 for _key in ("reminder", "warning", "escalation", "urged", "provisional"):

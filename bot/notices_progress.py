@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.progress import start_keyboard
 from bot.notices import Notice, NoticeContext, facts, notice
 from bot.render import render
-from domain.directory import Directory, UnknownUnit
+from bot.texts import unit_name
 from domain.progress import Phase
 from domain.quantities import Currency, Money, format_money
 
@@ -26,13 +26,6 @@ def stage_text(stage: object, *, changed: bool | None = None) -> str:
     if changed is None:
         return label
     return (_("progress.stage_changed") if changed else _("progress.stage_same")).format(stage=label)
-
-
-def unit_name(directory: Directory, code: object) -> str:
-    try:
-        return directory.unit(str(code)).name
-    except UnknownUnit:
-        return str(code)
 
 
 def _project_id(context: NoticeContext) -> int:

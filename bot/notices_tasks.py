@@ -15,8 +15,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.tasks import task_keyboard
 from bot.notices import Notice, NoticeContext, notice
 from bot.render import render
-from bot.texts import shorten
-from domain.directory import Directory, UnknownUnit
+from bot.texts import shorten, unit_name
+from domain.directory import Directory
 from domain.tasks import TaskMove, TaskStatus
 
 # The buttons on the notices that ask for a step on the whole 交办单.
@@ -41,13 +41,6 @@ SUMMARY_SHOWN: Final = 300
 class _Blanks(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "—"
-
-
-def unit_name(directory: Directory, code: str) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 def task_card(

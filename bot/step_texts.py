@@ -16,7 +16,8 @@ from domain.directory import Directory, Role
 from domain.records import Decision, StepStatus
 from services.projects import StepView
 
-_DECISION_OF = {
+# What each decided status says: the decision that closed the step.
+DECISION_OF = {
     StepStatus.APPROVED: Decision.APPROVE,
     StepStatus.REFUSED: Decision.REFUSE,
     StepStatus.RETURNED: Decision.RETURN,
@@ -86,7 +87,7 @@ def request_text(
 def decided_text(view: StepView, directory: Directory) -> str:
     """The step as it ended: who decided what and when, with the meeting's facts and the comment."""
     step = view.step
-    decision = _DECISION_OF.get(step.status)
+    decision = DECISION_OF.get(step.status)
     return render(
         "moves_decided.j2",
         project_name=view.project.name,

@@ -43,6 +43,14 @@ def alert(text: str) -> str:
     return shorten(Markup(text).striptags(), ALERT_MAX)
 
 
+def unit_name(directory: Directory, code: object) -> str:
+    """A unit by its name, e.g. 尖山镇; a code the directory no longer knows, as it is."""
+    try:
+        return directory.unit(str(code)).name
+    except UnknownUnit:
+        return str(code)
+
+
 def role_label(role: Role, directory: Directory) -> str:
     """A role as people say it, e.g. 尖山镇工作人员, 县长."""
     unit = ""

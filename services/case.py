@@ -7,14 +7,14 @@ message says what stood on record when it was asked. `read_case` is the whole fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from domain.access import may_read_case
 from domain.lifecycle import NotAllowed
 from domain.project import Project
-from domain.records import ApprovalStep, MeetingKind, MeetingRecord, StepStatus
+from domain.records import ApprovalStep, MeetingKind, MeetingRecord, Opinion, StepStatus
 from storage.uow import Database, UnitOfWork
 
 # The events after which a step stands open and its holder is asked to decide it (bot/notices_approval.py).
@@ -44,6 +44,45 @@ async def decider_names(uow: UnitOfWork, steps: Iterable[ApprovalStep]) -> dict[
     return {person_id: (await uow.people.get(person_id)).display_name for person_id in sorted(ids)}
 
 
+def _whole(text: str) -> str:
+    return text
+
+
+def step_facts(step: ApprovalStep, names: Mapping[int, str], cut: Callable[[str], str] = _whole) -> dict[str, Any]:
+    """A decided step as JSON-ready values: who, what, when, with the comment (`cut` to length)."""
+    return {
+        "actor": step.actor.name,
+        "action": step.action.name,
+        "holder": str(step.holder),
+        "status": step.status.value,
+        "by": names.get(step.decided_by, "") if step.decided_by is not None else "",
+        "on": step.decided_at.date().isoformat() if step.decided_at else None,
+        "comment": cut(step.comment),
+        "meeting_held_on": step.meeting_held_on.isoformat() if step.meeting_held_on else None,
+        "minutes_no": step.minutes_no,
+    }
+
+
+def meeting_facts(record: MeetingRecord, cut: Callable[[str], str] = _whole) -> dict[str, Any]:
+    return {
+        "kind": record.kind.name,
+        "outcome": record.outcome.value,
+        "held_on": record.held_on.isoformat(),
+        "minutes_no": record.minutes_no,
+        "note": cut(record.note),
+    }
+
+
+def opinion_facts(opinion: Opinion, cut: Callable[[str], str] = _whole) -> dict[str, Any]:
+    return {
+        "kind": opinion.kind.value,
+        "unit": opinion.unit,
+        "inspector": opinion.inspector,
+        "given_on": opinion.given_on.isoformat(),
+        "text": cut(opinion.text),
+    }
+
+
 async def case_summary(uow: UnitOfWork, project: Project) -> dict[str, Any]:
     """The facts of the case as JSON-ready values, for the request to decide the step open now."""
     form = project.form
@@ -61,40 +100,9 @@ async def case_summary(uow: UnitOfWork, project: Project) -> dict[str, Any]:
         "special_fiscal_support": form.special_fiscal_support,
         "step_seq": open_step.seq if open_step else None,
         "step_count": len(steps),
-        "decided": [
-            {
-                "actor": s.actor.name,
-                "action": s.action.name,
-                "holder": str(s.holder),
-                "status": s.status.value,
-                "by": names.get(s.decided_by, "") if s.decided_by is not None else "",
-                "on": s.decided_at.date().isoformat() if s.decided_at else None,
-                "comment": _clip(s.comment),
-                "meeting_held_on": s.meeting_held_on.isoformat() if s.meeting_held_on else None,
-                "minutes_no": s.minutes_no,
-            }
-            for s in decided
-        ],
-        "meetings": [
-            {
-                "kind": m.kind.name,
-                "outcome": m.outcome.value,
-                "held_on": m.held_on.isoformat(),
-                "minutes_no": m.minutes_no,
-                "note": _clip(m.note),
-            }
-            for m in latest_meetings(project)
-        ],
-        "opinions": [
-            {
-                "kind": o.kind.value,
-                "unit": o.unit,
-                "inspector": o.inspector,
-                "given_on": o.given_on.isoformat(),
-                "text": _clip(o.text),
-            }
-            for o in project.opinions
-        ],
+        "decided": [step_facts(s, names, _clip) for s in decided],
+        "meetings": [meeting_facts(m, _clip) for m in latest_meetings(project)],
+        "opinions": [opinion_facts(o, _clip) for o in project.opinions],
     }
 
 

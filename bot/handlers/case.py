@@ -49,10 +49,7 @@ async def case_tapped(query: CallbackQuery, callback_data: CaseTap, principal: P
     try:
         for text in whole_case(case, directory):
             await bot.send_message(chat_id=query.from_user.id, text=text)
-    except TelegramForbiddenError:  # never started a private chat with the bot, or blocked it
-        await query.answer(_("case.start_private"), show_alert=True)
-        return
-    except TelegramBadRequest:
+    except (TelegramForbiddenError, TelegramBadRequest):  # no private chat with the bot yet, or it is blocked
         await query.answer(_("case.start_private"), show_alert=True)
         return
     await query.answer(None if in_own_private_chat(query) else _("case.sent_private"))

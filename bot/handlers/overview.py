@@ -21,8 +21,8 @@ from bot.keyboards.overview import Picking, ProjectsView, list_keyboard, stage_k
 from bot.render import render
 from bot.step_texts import step_label
 from bot.taps import in_own_private_chat, refused_off_message
-from bot.texts import role_label
-from domain.directory import Directory, UnknownUnit
+from bot.texts import role_label, unit_name
+from domain.directory import Directory
 from domain.lifecycle import Move, Stage
 from domain.project import Principal, Project, oversees_all_projects
 from domain.step_deadlines import OFFICE
@@ -72,7 +72,7 @@ async def _item(
         number=number,
         total=total,
         project=project,
-        landing_unit=_unit_name(directory, project.landing_unit),
+        landing_unit=unit_name(directory, project.landing_unit),
         needs=needs or "—",
         group=await _group_title(bot, project.group_chat_id),
         since=project.waiting_since(),
@@ -93,13 +93,6 @@ async def _group_title(bot: Bot, chat_id: int | None) -> str:
     except (TelegramBadRequest, TelegramForbiddenError):
         return _("todo.group_gone")
     return chat.title or _("todo.group_gone")
-
-
-def _unit_name(directory: Directory, code: str) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 # ---- /projects ----------------------------------------------------------------------------------------------
@@ -170,7 +163,7 @@ async def _listing(
     )
     signals = await signals_for(db, rules, page.projects, now)
     urges = []
-    unit_label = _unit_name(directory, view.u) if view.u else _("projects.all_units")
+    unit_label = unit_name(directory, view.u) if view.u else _("projects.all_units")
     stage_label = _("stage." + view.s) if view.s else _("projects.all_stages")
     rows = []
     for number, project in enumerate(page.projects, start=page.page * PER_PAGE + 1):
@@ -179,7 +172,7 @@ async def _listing(
             {
                 "number": number,
                 "name": project.name,
-                "unit": _unit_name(directory, project.landing_unit),
+                "unit": unit_name(directory, project.landing_unit),
                 "stage": _("stage." + project.stage.value),
                 "waiting": role_label(waiting, directory) if waiting else "",
                 "since": project.waiting_since(),

@@ -16,9 +16,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.render import render
 from bot.targets_input import BadInput, TargetRequest, read_request
-from bot.texts import quote
+from bot.texts import quote, unit_name
 from domain.assessment import UnitAssessment
-from domain.directory import Directory, UnknownUnit
+from domain.directory import Directory
 from domain.project import Principal
 from domain.quantities import Money, format_money
 from domain.scoring import ScoringRules, VerdictOutcome
@@ -41,13 +41,6 @@ def shown(indicator: Indicator, amount: Decimal) -> str:
 
 def indicator_label(indicator: Indicator) -> str:
     return _("indicator." + indicator.value)
-
-
-def unit_name(directory: Directory, code: str) -> str:
-    try:
-        return directory.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 def _signed(points: Decimal) -> str:
